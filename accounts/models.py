@@ -1,0 +1,52 @@
+"""Accounts and the four roles the tracker knows."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        PROVINCE = "province", _("省级工作人员")
+        CITY = "city", _("市级填报员")
+        AUDITOR = "auditor", _("审计人员")
+        ADMIN = "admin", _("系统管理员")
+
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.PROVINCE)
+    area = models.ForeignKey(
+        "indicators.Area",
+        verbose_name=_("所属地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("市级填报员只能为本地区填报"),
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="city") | models.Q(area__isnull=False), name="city_officer_has_area"
+            )
+        ]
+
+    @property
+    def sees_everything(self) -> bool:
+        """Provincial staff, auditors and administrators see every city; a city officer sees their own."""
+        return self.role != self.Role.CITY or self.is_superuser
+
+    @property
+    def is_provincial_admin(self) -> bool:
+        return self.role == self.Role.ADMIN or self.is_superuser
+
+    def can_upload_for(self, area) -> bool:
+        if self.is_provincial_admin:
+            return True
+        return self.role == self.Role.CITY and area is not None and self.area_id == area.pk
+
+    def can_see_area(self, area) -> bool:
+        return self.sees_everything or (area is not None and self.area_id == area.pk)
+
+    def can_export(self) -> bool:
+        return self.role in (self.Role.AUDITOR, self.Role.ADMIN, self.Role.PROVINCE) or self.is_superuser

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("targets.urls")),
+]
+
+admin.site.site_header = _("辽宁污染防治攻坚目标跟踪平台 · 管理")
+admin.site.site_title = _("目标跟踪平台管理")
+admin.site.index_title = _("数据维护")

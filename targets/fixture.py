@@ -1,0 +1,237 @@
+"""Reads the curated plan fixture (fixtures/plan/*.yaml) and checks it against the plan's text.
+
+Nothing here touches the database: `read_plan_fixture` returns plain rows, or raises PlanFixtureError listing every
+problem at once so a curator can fix them in one pass.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .plan_text import PLAN_DIR, plan_text
+
+COMPARATORS = {"le", "lt", "ge", "gt", "reduce_pct", "reduce_abs", "done_by"}
+SCOPES = {"province", "each_city", "areas"}
+# Words of a responsibility clause that are not department names.
+_CLAUSE_FILLER = re.compile(
+    r"牵头负责|牵头|等?按职责分工负责|负责|会同相关省（中）直部门加强污染防治攻坚统筹协调|[、，\s]"
+)
+# The first clause adds that every city government implements each task; that is a fact of the plan, not a department.
+_CITY_GOVERNMENTS = "，以下均需"
+
+
+class PlanFixtureError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class PlanFixture:
+    areas: list[dict]
+    departments: list[dict]
+    sections: list[dict]
+    measures: list[dict]
+    special_columns: list[dict]
+    projects: list[dict]
+    indicators: list[dict]
+    targets: list[dict]
+    problems: list[str] = field(default_factory=list)
+
+
+def _load_yaml(path: Path) -> list[dict]:
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for row in rows:
+        row["_file"] = path.name
+    return rows
+
+
+def _load_dir(root: Path, name: str) -> list[dict]:
+    return [row for path in sorted((root / name).glob("*.yaml")) for row in _load_yaml(path)]
+
+
+def format_number(value) -> str:
+    """34.0 → '34', 2.89 → '2.89', as the plan writes numbers."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def parse_responsibility(clause: str, departments: list[dict]) -> tuple[list[tuple[str, str]], str]:
+    """Departments named in a responsibility clause, with their roles, and any text left unrecognised.
+
+    Those named before 牵头 lead and those after it cooperate; with no 牵头 every named department leads, since the
+    plan makes them jointly responsible (按职责分工负责).
+    """
+    clause = clause.split(_CITY_GOVERNMENTS)[0]
+    names = sorted(
+        ((alias, d["code"]) for d in departments for alias in [d["name"], *d.get("aliases", [])]),
+        key=lambda pair: -len(pair[0]),
+    )
+    found: list[tuple[int, str]] = []
+    masked = clause
+    for name, code in names:
+        for match in re.finditer(re.escape(name), masked):
+            found.append((match.start(), code))
+        masked = masked.replace(name, "\0" * len(name))
+    leftover = _CLAUSE_FILLER.sub("", masked.replace("\0", ""))
+    lead_at = clause.find("牵头")
+    roles: list[tuple[str, str]] = []
+    for position, code in sorted(found):
+        role = "lead" if lead_at < 0 or position < lead_at else "cooperating"
+        if code not in {c for c, _ in roles}:
+            roles.append((code, role))
+    return roles, leftover
+
+
+def _anchor(text: str, heading: str, start: int = 0) -> int:
+    position = text.find(heading, start)
+    return position if position >= 0 else start
+
+
+def read_plan_fixture(root: Path = PLAN_DIR) -> PlanFixture:
+    text = plan_text()
+    fixture = PlanFixture(
+        areas=_load_yaml(root / "areas.yaml"),
+        departments=_load_yaml(root / "departments.yaml"),
+        sections=_load_yaml(root / "sections.yaml"),
+        measures=_load_yaml(root / "measures.yaml"),
+        special_columns=_load_yaml(root / "special_columns.yaml"),
+        projects=_load_dir(root, "projects"),
+        indicators=_load_dir(root, "indicators"),
+        targets=_load_dir(root, "targets"),
+    )
+    problems = fixture.problems
+
+    def problem(row: dict, message: str):
+        problems.append(f"{row.get('_file')}: {row.get('code', row.get('number'))}: {message}")
+
+    def unique(rows: list[dict], key: str = "code") -> dict:
+        index = {}
+        for row in rows:
+            if row.get(key) in index:
+                problem(row, f"duplicate {key}")
+            index[row.get(key)] = row
+        return index
+
+    areas = unique(fixture.areas)
+    unique(fixture.departments)
+    sections = unique(fixture.sections)
+    measures = unique(fixture.measures)
+    columns = unique(fixture.special_columns, "number")
+    projects = unique(fixture.projects)
+    indicators = unique(fixture.indicators)
+    unique(fixture.targets)
+
+    for area in fixture.areas:
+        if area.get("parent") and area["parent"] not in areas:
+            problem(area, "unknown parent area")
+
+    # Where each section starts in the text, so a quotation that occurs twice is placed where the outline puts it.
+    section_at: dict[str, int] = {}
+    for section in fixture.sections:
+        parent = section.get("parent")
+        if parent and parent not in sections:
+            problem(section, "unknown parent section")
+        start = section_at.get(parent, 0)
+        section_at[section["code"]] = _anchor(text, section.get("heading") or section["title"], start)
+
+    for measure in fixture.measures:
+        if measure.get("section") not in sections:
+            problem(measure, "unknown section")
+        clause = measure.get("responsibility")
+        if clause:
+            if clause not in text:
+                problem(measure, "responsibility clause is not verbatim in the plan")
+            roles, leftover = parse_responsibility(clause, fixture.departments)
+            if leftover:
+                problem(measure, f"unrecognised department text {leftover!r}")
+            measure["roles"] = roles
+        elif measure.get("inherit") != "section":
+            problem(measure, "needs a responsibility clause or inherit: section")
+    for measure in fixture.measures:
+        if measure.get("inherit") == "section":
+            roles: dict[str, str] = {}
+            for other in fixture.measures:
+                if other["section"] == measure["section"] and other is not measure:
+                    for code, role in other.get("roles", []):
+                        if roles.get(code) != "lead":
+                            roles[code] = role
+            if not roles:
+                problem(measure, "inherits from a section with no responsibility clause")
+            measure["roles"] = list(roles.items())
+
+    column_at = {}
+    for column in fixture.special_columns:
+        if column.get("section") not in sections:
+            problem(column, "unknown section")
+        heading = f"专栏{column['number']} {column['title']}"
+        if heading not in text:
+            problem(column, "heading is not verbatim in the plan")
+        column_at[column["number"]] = _anchor(text, heading)
+
+    for project in fixture.projects:
+        if project.get("special_column") not in columns:
+            problem(project, "unknown special column")
+        if project.get("measure") not in measures:
+            problem(project, "unknown measure")
+        if project.get("source", "") not in text:
+            problem(project, "source is not verbatim in the plan")
+
+    for indicator in fixture.indicators:
+        for key in ("name", "unit", "kind", "direction", "min_value", "max_value", "aggregation", "reported_by"):
+            if key not in indicator:
+                problem(indicator, f"missing {key}")
+        if indicator.get("min_value", 0) > indicator.get("max_value", 0):
+            problem(indicator, "min_value above max_value")
+
+    for target in fixture.targets:
+        for key in ("section", "measure", "indicator", "name", "comparator", "unit", "target_year", "scope", "source"):
+            if key not in target:
+                problem(target, f"missing {key}")
+        if target.get("section") not in sections:
+            problem(target, "unknown section")
+        if target.get("measure") not in measures:
+            problem(target, "unknown measure")
+        if target.get("indicator") not in indicators:
+            problem(target, f"unknown indicator {target.get('indicator')}")
+        comparator = target.get("comparator")
+        if comparator not in COMPARATORS:
+            problem(target, f"unknown comparator {comparator}")
+        if target.get("scope") not in SCOPES:
+            problem(target, f"unknown scope {target.get('scope')}")
+        source = target.get("source", "")
+        column = target.get("special_column")
+        anchor = column_at.get(column) if column else section_at.get(target.get("section"), 0)
+        offset = text.find(source, anchor or 0)
+        if offset < 0:
+            offset = text.find(source)
+        if not source or offset < 0:
+            problem(target, "source is not verbatim in the plan")
+        target["source_offset"] = max(offset, 0)
+        if comparator == "done_by":
+            if not isinstance(target.get("deadline"), datetime.date):
+                problem(target, "a done_by target needs a deadline date")
+        elif not isinstance(target.get("value"), int | float) or isinstance(target.get("value"), bool):
+            problem(target, "value must be a number")
+        else:
+            written = str(target.get("value_text") or format_number(target["value"]))
+            if written not in source:
+                problem(target, f"value {written!r} does not appear in its source")
+        if comparator in ("reduce_pct", "reduce_abs") and not target.get("baseline_year"):
+            problem(target, "a reduction needs a baseline_year")
+        for area_code in target.get("area_values") or {}:
+            if str(area_code) not in areas:
+                problem(target, f"unknown area {area_code}")
+        if target.get("scope") == "areas" and not target.get("area_values"):
+            problem(target, "scope areas needs area_values")
+        if column and column not in columns:
+            problem(target, "unknown special column")
+        if target.get("project") and target["project"] not in projects:
+            problem(target, "unknown project")
+
+    if problems:
+        raise PlanFixtureError(problems)
+    return fixture

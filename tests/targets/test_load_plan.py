@@ -1,0 +1,84 @@
+import csv
+import io
+
+from django.core.management import call_command
+
+from targets.models import Department, Measure, Responsibility, Target
+from targets.services import load_plan
+
+
+def test_loading_twice_changes_nothing(plan):
+    count = Target.objects.count()
+    report = load_plan(plan)
+    assert not report.changed
+    assert Target.objects.count() == count == len(plan.targets)
+
+
+def test_load_plan_updates_an_edited_target_and_keeps_its_history(plan):
+    target = Target.objects.get(code=plan.targets[0]["code"])
+    target.value = (target.value or 0) + 1
+    target.save()
+    report = load_plan(plan)
+    assert report.updated["target"] == 1
+    target.refresh_from_db()
+    assert target.value == plan.targets[0].get("value", target.value)
+    assert target.history.count() >= 2
+
+
+def test_measure_departments_follow_the_clause(plan):
+    measure = Measure.objects.get(
+        responsibility_text__startswith="省农业农村厅牵头，省自然资源厅、省生态环境厅、省水利厅"
+    )
+    roles = {(r.department.name, r.role) for r in measure.responsibilities.all()}
+    assert roles == {
+        ("省农业农村厅", Responsibility.Role.LEAD),
+        ("省自然资源厅", Responsibility.Role.COOPERATING),
+        ("省生态环境厅", Responsibility.Role.COOPERATING),
+        ("省水利厅", Responsibility.Role.COOPERATING),
+    }
+
+
+def test_battle_opening_inherits_the_battles_departments(plan):
+    opening = Measure.objects.get(code="M2.2.2-1")
+    inherited = set(opening.responsibilities.values_list("department__code", flat=True))
+    named = set(
+        Responsibility.objects.filter(measure__section__code="2.2.2", measure__inherits_section=False).values_list(
+            "department__code", flat=True
+        )
+    )
+    assert inherited == named
+    assert "eco" in inherited
+
+
+def test_export_plan_lists_every_commitment_with_its_departments(plan):
+    out = io.StringIO()
+    call_command("export_plan", "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == [
+        "code",
+        "section",
+        "name",
+        "indicator",
+        "comparator",
+        "target_value",
+        "unit",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "scope",
+        "lead_departments",
+        "cooperating_departments",
+        "special_column",
+        "source_text",
+    ]
+    assert len(rows) == len(plan.targets)
+    assert all(row["lead_departments"] for row in rows)
+    assert any(row["special_column"] for row in rows)
+    by_code = {row["code"]: row for row in rows}
+    sample = plan.targets[0]
+    assert by_code[sample["code"]]["source_text"] == sample["source"]
+
+
+def test_every_department_answers_for_something(plan):
+    idle = Department.objects.filter(responsibilities__isnull=True)
+    assert list(idle) == []

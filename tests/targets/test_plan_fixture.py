@@ -1,0 +1,92 @@
+"""The curated fixture against the plan's own text: every quotation verbatim, every value in its quotation."""
+
+import re
+
+import pytest
+
+from targets.fixture import PlanFixtureError, format_number, parse_responsibility, read_plan_fixture
+from targets.plan_text import PLAN_DIR, plan_text
+
+FIXTURE = read_plan_fixture()
+PLAN = plan_text()
+
+
+@pytest.mark.parametrize("target", FIXTURE.targets, ids=lambda t: t["code"])
+def test_target_source_is_verbatim_and_holds_its_value(target):
+    assert target["source"] in PLAN
+    assert PLAN[target["source_offset"] :].startswith(target["source"])
+    if target["comparator"] != "done_by":
+        assert str(target.get("value_text") or format_number(target["value"])) in target["source"]
+
+
+def test_fixture_holds_well_over_a_hundred_commitments():
+    assert len(FIXTURE.targets) > 100
+    kinds = {t["comparator"] for t in FIXTURE.targets}
+    assert {"le", "ge", "reduce_pct", "reduce_abs", "done_by"} <= kinds
+
+
+def test_every_special_column_has_projects_and_quantities():
+    columns_with_projects = {p["special_column"] for p in FIXTURE.projects}
+    columns_with_targets = {t["special_column"] for t in FIXTURE.targets if t.get("special_column")}
+    assert columns_with_projects == set(range(1, 9))
+    assert len(columns_with_targets) >= 7
+
+
+def test_every_responsibility_clause_in_the_plan_is_a_measure():
+    clauses = {m.group(1) for m in re.finditer(r"（([^（）]*负责[^（）]*)）", PLAN)}
+    curated = {m.get("responsibility") for m in FIXTURE.measures}
+    assert clauses - curated == set()
+
+
+def test_every_department_named_in_a_clause_is_recognised():
+    for measure in FIXTURE.measures:
+        if measure.get("responsibility"):
+            _, leftover = parse_responsibility(measure["responsibility"], FIXTURE.departments)
+            assert leftover == "", measure["code"]
+
+
+def test_spelling_variants_of_one_department_are_merged():
+    housing = [d for d in FIXTURE.departments if d["name"] == "省住房城乡建设厅"]
+    assert len(housing) == 1
+    for variant in ("省住房和城乡建设厅", "省城乡住房建设厅"):
+        roles, _ = parse_responsibility(f"{variant}牵头，省水利厅等按职责分工负责", FIXTURE.departments)
+        assert roles == [(housing[0]["code"], "lead"), ("water", "cooperating")]
+
+
+def test_clause_without_lead_makes_every_department_lead():
+    roles, leftover = parse_responsibility("省生态环境厅、省气象局等按职责分工负责", FIXTURE.departments)
+    assert roles == [("eco", "lead"), ("meteo", "lead")]
+    assert leftover == ""
+
+
+def test_unknown_department_is_reported_as_leftover():
+    _, leftover = parse_responsibility("省生态环境厅牵头，省宇航局等按职责分工负责", FIXTURE.departments)
+    assert leftover == "省宇航局"
+
+
+def test_areas_are_the_province_its_cities_and_the_pilot_zone():
+    levels = [a["level"] for a in FIXTURE.areas]
+    assert levels.count("province") == 1
+    assert levels.count("city") == 14
+    assert levels.count("pilot_zone") == 1
+    assert all(re.fullmatch(r"\d{6}", a["code"]) for a in FIXTURE.areas)
+
+
+def test_a_misquoted_source_is_refused(tmp_path):
+    for name in ("areas", "departments", "sections", "measures", "special_columns"):
+        (tmp_path / f"{name}.yaml").write_text((PLAN_DIR / f"{name}.yaml").read_text("utf-8"), "utf-8")
+    for folder in ("projects", "indicators", "targets"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "indicators" / "x.yaml").write_text(
+        "- {code: pm25, name: PM2.5, unit: ug, kind: level, direction: lower, min_value: 0, max_value: 500,"
+        " aggregation: mean, reported_by: city}\n",
+        "utf-8",
+    )
+    (tmp_path / "targets" / "x.yaml").write_text(
+        "- {code: '1-01', section: '1', measure: M1-1, indicator: pm25, name: x, comparator: le, value: 33,"
+        " unit: ug, target_year: 2025, scope: province, source: 平均浓度下降到34微克/立方米}\n",
+        "utf-8",
+    )
+    with pytest.raises(PlanFixtureError) as error:
+        read_plan_fixture(tmp_path)
+    assert error.value.problems == ["x.yaml: 1-01: value '33' does not appear in its source"]
