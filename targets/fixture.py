@@ -214,6 +214,10 @@ def read_plan_fixture(root: Path = PLAN_DIR) -> PlanFixture:
         if comparator == "done_by":
             if not isinstance(target.get("deadline"), datetime.date):
                 problem(target, "a done_by target needs a deadline date")
+        elif "value" not in target and target.get("scope") == "areas" and target.get("area_values"):
+            # A list of per-area quantities with no stated total: the provincial figure is their sum.
+            target["value"] = round(sum(float(v) for v in target["area_values"].values()), 6)
+            target["value_from_areas"] = True
         elif not isinstance(target.get("value"), int | float) or isinstance(target.get("value"), bool):
             problem(target, "value must be a number")
         else:

@@ -183,6 +183,9 @@ class Target(models.Model):
     comparator = models.CharField(_("比较方式"), max_length=12, choices=Comparator.choices)
     value = models.FloatField(_("目标值"), null=True, blank=True)
     value_text = models.CharField(_("原文数值写法"), max_length=20, blank=True)
+    value_from_areas = models.BooleanField(
+        _("目标值为各地区之和"), default=False, help_text=_("方案只列分地区数值、未写合计时，全省目标值取其合计")
+    )
     unit = models.CharField(_("单位"), max_length=30)
     target_year = models.PositiveSmallIntegerField(_("目标年份"))
     deadline = models.DateField(_("完成期限"), null=True, blank=True)

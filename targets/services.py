@@ -243,6 +243,7 @@ def load_plan(fixture: PlanFixture) -> LoadReport:
                 "comparator": t["comparator"],
                 "value": number(t.get("value")),
                 "value_text": str(t.get("value_text") or ""),
+                "value_from_areas": t.get("value_from_areas", False),
                 "unit": t["unit"],
                 "target_year": t["target_year"],
                 "deadline": t.get("deadline"),
