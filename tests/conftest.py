@@ -1,24 +1,24 @@
 """Shared fixtures: the plan loaded from the real fixture, users of every role."""
 
+# Imports of Django code sit inside the fixtures, so tests of pure functions (progress/engine.py) run without Django.
 from functools import cache
 
 import pytest
 
-from accounts.models import User
-from indicators.models import Area
-from targets.fixture import read_plan_fixture
-from targets.models import Target
-from targets.services import load_plan
-
 
 @cache
 def _plan_fixture():
+    from targets.fixture import read_plan_fixture
+
     return read_plan_fixture()
 
 
 @pytest.fixture
 def plan(db):
     """The whole plan in the test database (loaded once per transaction; cheap when already there)."""
+    from targets.models import Target
+    from targets.services import load_plan
+
     if not Target.objects.exists():
         load_plan(_plan_fixture())
     return _plan_fixture()
@@ -26,17 +26,23 @@ def plan(db):
 
 @pytest.fixture
 def shenyang(plan):
+    from indicators.models import Area
+
     return Area.objects.get(code="210100")
 
 
 @pytest.fixture
 def dalian(plan):
+    from indicators.models import Area
+
     return Area.objects.get(code="210200")
 
 
 @pytest.fixture
 def make_user(db):
-    def make(username, role=User.Role.PROVINCE, area=None, **extra):
+    from accounts.models import User
+
+    def make(username, role="province", area=None, **extra):
         user = User.objects.create_user(username=username, password="pw-for-tests-1", role=role, area=area, **extra)
         return user
 
@@ -45,19 +51,19 @@ def make_user(db):
 
 @pytest.fixture
 def province_user(make_user, plan):
-    return make_user("province", User.Role.PROVINCE)
+    return make_user("province", "province")
 
 
 @pytest.fixture
 def city_officer(make_user, shenyang):
-    return make_user("officer-sy", User.Role.CITY, shenyang)
+    return make_user("officer-sy", "city", shenyang)
 
 
 @pytest.fixture
 def auditor(make_user, plan):
-    return make_user("auditor", User.Role.AUDITOR)
+    return make_user("auditor", "auditor")
 
 
 @pytest.fixture
 def admin_user(make_user, plan):
-    return make_user("admin", User.Role.ADMIN, is_staff=True, is_superuser=True)
+    return make_user("admin", "admin", is_staff=True, is_superuser=True)

@@ -75,3 +75,4 @@ def test_english_is_one_switch_away(client, province_user):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("home"))
     assert response.headers["Content-Language"] == "en"
+    assert "Targets of the implementation plan" in response.content.decode()

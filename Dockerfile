@@ -1,0 +1,11 @@
+# One image for the web server, the Celery worker and beat (docker-compose.yml chooses the command).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir . \
+ && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput \
+ && DEBUG=0 SECRET_KEY=build-only python manage.py compilemessages
+EXPOSE 8000
+CMD ["gunicorn", "liaoning_eco.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,157 @@
+"""Reads about areas, indicators, observations and uploads that pages, the API, commands and exports share."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from targets.models import Target, TargetAreaValue
+
+from .models import Area, Indicator, Observation, Upload
+from .periods import previous_quarter, quarters_between, submission_deadline
+from .uploads.workbooks import TemplateRow
+
+
+def reporting_areas() -> QuerySet:
+    """The 14 cities and 沈抚示范区, which upload their own spreadsheets."""
+    return Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.PILOT_ZONE])
+
+
+def template_pairs(area: Area) -> list[tuple[Area, Indicator]]:
+    """(area, indicator) rows of an area's quarterly template: what every city reports (or, for the province, what
+    the province reports), plus indicators the plan asks of this area or its counties by name."""
+    if area.level == Area.Level.PROVINCE:
+        common = Indicator.objects.filter(reported_by=Indicator.ReportedBy.PROVINCE)
+    else:
+        common = Indicator.objects.filter(reported_by=Indicator.ReportedBy.CITY)
+    pairs = [(area, indicator) for indicator in common]
+    family = [area, *area.children.all()]
+    named = (
+        TargetAreaValue.objects.filter(area__in=family, target__indicator__reported_by=Indicator.ReportedBy.AREAS)
+        .select_related("area", "target__indicator")
+        .order_by("area__order", "target__indicator__order")
+    )
+    seen = {(a.pk, i.pk) for a, i in pairs}
+    for value in named:
+        key = (value.area_id, value.target.indicator_id)
+        if key not in seen:
+            seen.add(key)
+            pairs.append((value.area, value.target.indicator))
+    return pairs
+
+
+def expected_indicator_codes(area: Area) -> list[str]:
+    return [indicator.code for a, indicator in template_pairs(area) if a.pk == area.pk]
+
+
+def target_texts(pairs: list[tuple[Area, Indicator]]) -> dict[tuple[int, int], str]:
+    """What each row must reach, as the template shows it: the area's own value where the plan sets one."""
+    indicator_ids = {i.pk for _, i in pairs}
+    targets = Target.objects.filter(indicator_id__in=indicator_ids).prefetch_related("area_values")
+    texts: dict[tuple[int, int], list[str]] = defaultdict(list)
+    area_ids = {a.pk for a, _ in pairs}
+    for target in targets:
+        own = {v.area_id: v.value for v in target.area_values.all()}
+        for area_id in area_ids:
+            if own:
+                if area_id not in own:
+                    continue
+                value = own[area_id]
+            else:
+                value = target.value
+            if target.comparator == Target.Comparator.DONE_BY:
+                text = f"{target.deadline:%Y-%m-%d}前完成"
+            elif target.comparator == Target.Comparator.REDUCE_PCT:
+                text = f"较{target.baseline_year}年降低{value:g}%（{target.target_year}年）"
+            elif target.comparator == Target.Comparator.REDUCE_ABS:
+                text = f"较{target.baseline_year}年减少{value:g}{target.unit}（{target.target_year}年）"
+            else:
+                text = f"{target.comparator_symbol}{value:g}（{target.target_year}年）"
+            texts[(area_id, target.indicator_id)].append(text)
+    return {key: "；".join(value) for key, value in texts.items()}
+
+
+def template_rows(area: Area, year: int, quarter: int) -> list[TemplateRow]:
+    pairs = template_pairs(area)
+    texts = target_texts(pairs)
+    prev_year, prev_quarter = previous_quarter(year, quarter)
+    previous = dict(
+        ((a, i), v)
+        for a, i, v in Observation.objects.filter(
+            is_current=True, year=prev_year, quarter=prev_quarter, area__in={a for a, _ in pairs}
+        ).values_list("area_id", "indicator_id", "value")
+    )
+    return [
+        TemplateRow(
+            area_code=a.code,
+            area_name=a.name,
+            indicator_code=i.code,
+            indicator_name=i.name,
+            unit=i.unit,
+            target_text=texts.get((a.pk, i.pk), ""),
+            previous_value=previous.get((a.pk, i.pk)),
+            min_value=i.min_value,
+            max_value=i.max_value,
+        )
+        for a, i in pairs
+    ]
+
+
+def uploads_visible_to(user) -> QuerySet:
+    uploads = Upload.objects.select_related("area", "uploaded_by")
+    if user.sees_everything:
+        return uploads
+    return uploads.filter(Q(area=user.area) | Q(uploaded_by=user))
+
+
+@dataclass
+class CompletenessCell:
+    status: str  # on_time | late | missing | rejected | pending | not_due
+    upload: Upload | None
+    label: str
+
+
+COMPLETENESS_LABELS = {
+    "on_time": "按时",
+    "late": "逾期提交",
+    "missing": "未提交",
+    "rejected": "被退回",
+    "pending": "处理中",
+    "not_due": "未到期",
+}
+
+
+def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) -> tuple[list, list, dict]:
+    """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter (two queries)."""
+    areas = list(reporting_areas())
+    quarters = quarters_between(start, end)
+    uploads = (
+        Upload.objects.filter(area__in=areas, year__isnull=False)
+        .filter(year__gte=start[0], year__lte=end[0])
+        .exclude(status=Upload.Status.DUPLICATE)
+        .order_by("created_at")
+    )
+    first_accepted, last_seen = {}, {}
+    for upload in uploads:
+        key = (upload.area_id, upload.year, upload.quarter)
+        if upload.status in (Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED) and key not in first_accepted:
+            first_accepted[key] = upload
+        last_seen[key] = upload
+    grid = {}
+    for area in areas:
+        for year, quarter in quarters:
+            key = (area.pk, year, quarter)
+            deadline = submission_deadline(year, quarter)
+            accepted = first_accepted.get(key)
+            latest = last_seen.get(key)
+            if accepted is not None:
+                status = "on_time" if accepted.created_at.date() <= deadline else "late"
+                upload = accepted
+            elif latest is not None and latest.status == Upload.Status.REJECTED:
+                status, upload = "rejected", latest
+            elif latest is not None and latest.status in (*Upload.PENDING, Upload.Status.PREVIEWED):
+                status, upload = "pending", latest
+            else:
+                status, upload = ("missing" if today > deadline else "not_due"), None
+            grid[key] = CompletenessCell(status=status, upload=upload, label=COMPLETENESS_LABELS[status])
+    return areas, quarters, grid

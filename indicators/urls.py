@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.upload_list, name="upload_list"),
+    path("new/", views.upload_new, name="upload_new"),
+    path("template/", views.template_download, name="template_download"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("<int:pk>/", views.upload_detail, name="upload_detail"),
+    path("<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
+    path("<int:pk>/file/", views.upload_file, name="upload_file"),
+    path("<int:pk>/marked.xlsx", views.upload_marked, name="upload_marked"),
+]

@@ -1,0 +1,139 @@
+"""Upload pages: the form, each upload's page, the history, the templates and the completeness grid."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import PeriodForm, UploadForm
+from .models import Upload
+from .periods import BASELINE_YEAR, latest_closed_quarter, period_label, today
+from .selectors import COMPLETENESS_LABELS, completeness_grid, template_rows, uploads_visible_to
+from .services import UploadRefused, confirm_upload, receive_upload
+from .uploads.workbooks import UNREADABLE_RULES, build_template, mark_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_list(request):
+    uploads = uploads_visible_to(request.user)
+    page = Paginator(uploads, 50).get_page(request.GET.get("page"))
+    return render(request, "indicators/upload_list.html", {"page": page})
+
+
+def upload_new(request):
+    if not (request.user.role == request.user.Role.CITY or request.user.is_provincial_admin):
+        raise PermissionDenied(_("只有市级填报员和省级管理员可以上传数据。"))
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        long_format = request.user.is_provincial_admin and request.POST.get("long_format") == "on"
+        try:
+            upload = receive_upload(
+                file=data["file"],
+                user=request.user,
+                area=None if long_format else data["area"],
+                year=None if long_format else data["year"],
+                quarter=None if long_format else data["quarter"],
+                dry_run=data["dry_run"],
+            )
+        except UploadRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("upload_detail", pk=upload.pk)
+    return render(request, "indicators/upload_new.html", {"form": form})
+
+
+def upload_detail(request, pk):
+    upload = get_object_or_404(uploads_visible_to(request.user).select_related("confirmed_by", "duplicate_of"), pk=pk)
+    can_confirm = upload.status == Upload.Status.PREVIEWED and (
+        request.user.can_upload_for(upload.area) if upload.area else request.user.is_provincial_admin
+    )
+    return render(request, "indicators/upload_detail.html", {"upload": upload, "can_confirm": can_confirm})
+
+
+@require_POST
+def upload_confirm(request, pk):
+    upload = get_object_or_404(uploads_visible_to(request.user), pk=pk)
+    try:
+        confirm_upload(upload=upload, user=request.user)
+    except UploadRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("已确认导入，正在写入。"))
+    return redirect("upload_detail", pk=pk)
+
+
+def upload_file(request, pk):
+    upload = get_object_or_404(uploads_visible_to(request.user), pk=pk)
+    return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name)
+
+
+def upload_marked(request, pk):
+    """The upload handed back with its bad cells marked and every message listed."""
+    upload = get_object_or_404(uploads_visible_to(request.user), pk=pk)
+    issues = [*upload.errors, *upload.warnings]
+    if any(issue["rule"] in UNREADABLE_RULES for issue in upload.errors):
+        marked = mark_workbook(None, upload.extension, issues)  # never reopen a damaged or hostile file
+    else:
+        with upload.file.open("rb") as handle:
+            marked = mark_workbook(handle.read(), upload.extension, issues)
+    response = HttpResponse(marked, content_type=XLSX)
+    stem = upload.original_name.rsplit(".", 1)[0]
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{_quote(stem)}-%E6%A0%A1%E9%AA%8C%E7%BB%93%E6%9E%9C.xlsx"
+    )
+    return response
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
+
+
+def template_download(request):
+    form = PeriodForm(request.GET or None, user=request.user)
+    if not request.GET or not form.is_valid():
+        return render(request, "indicators/template_form.html", {"form": form})
+    area, year, quarter = form.cleaned_data["area"], form.cleaned_data["year"], form.cleaned_data["quarter"]
+    data = build_template(
+        area_code=area.code, area_name=area.name, year=year, quarter=quarter, rows=template_rows(area, year, quarter)
+    )
+    filename = f"{area.name}{year}年第{quarter}季度填报模板.xlsx"
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def completeness(request):
+    if not request.user.sees_everything:
+        raise PermissionDenied(_("完成情况表供省级用户查看。"))
+    latest_year, _quarter = latest_closed_quarter()
+    try:
+        year = int(request.GET.get("year", latest_year))
+    except ValueError:
+        year = latest_year
+    end = min((year, 4), latest_closed_quarter())
+    areas, quarters, grid = completeness_grid(start=(year, 1), end=end, today=today())
+    rows = [(area, [grid[(area.pk, y, q)] for y, q in quarters]) for area in areas]
+    counts = Counter(cell.status for cell in grid.values())
+    legend = [(status, label, counts[status]) for status, label in COMPLETENESS_LABELS.items()]
+    return render(
+        request,
+        "indicators/completeness.html",
+        {
+            "rows": rows,
+            "quarters": [(y, q, period_label(y, q)) for y, q in quarters],
+            "year": year,
+            "years": range(latest_year, BASELINE_YEAR - 1, -1),
+            "legend": legend,
+            "deadline_days": settings.UPLOAD_DEADLINE_DAYS,
+        },
+    )

@@ -1,0 +1,131 @@
+"""Progress of every target, area and quarter, as the engine (progress/engine.py) computed it from the observations.
+
+Written in bulk by progress.services.recompute_progress; read by dashboards, reports and the API, never per request
+recomputed. Each row keeps the inputs its status was computed from.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Status(models.TextChoices):
+    ACHIEVED = "achieved", _("已达标")
+    ON_TRACK = "on_track", _("按序时推进")
+    AT_RISK = "at_risk", _("有风险")
+    OFF_TRACK = "off_track", _("明显滞后")
+    REGRESSING = "regressing", _("倒退")
+    OVERDUE = "overdue", _("逾期未完成")
+    NO_BASELINE = "no_baseline", _("缺少基准值")
+    NO_DATA = "no_data", _("无数据")
+
+
+class SdgStatus(models.TextChoices):
+    ACHIEVED = "achieved", _("已实现")
+    SUBSTANTIAL = "substantial", _("显著进展")
+    MODERATE = "moderate", _("中等进展")
+    LIMITED = "limited", _("进展有限")
+    DETERIORATION = "deterioration", _("恶化")
+    INSUFFICIENT_DATA = "insufficient_data", _("数据不足")
+
+
+class ProjectionStatus(models.TextChoices):
+    LIKELY = "likely", _("有望实现")
+    NEEDS_ACCELERATION = "needs_acceleration", _("需加快")
+    STAGNATION = "stagnation", _("停滞")
+    INSUFFICIENT_DATA = "insufficient_data", _("数据不足")
+
+
+class BaselineSource(models.TextChoices):
+    PLAN = "plan", _("方案给定")
+    OBSERVED = "observed", _("基准年观测值")
+    ZERO = "zero", _("累计量起点为0")
+    MISSING = "missing", _("缺失")
+
+
+class Progress(models.Model):
+    # Few indexes on purpose: each one slows the bulk write of a million rows (the unique key serves target lookups).
+    target = models.ForeignKey("targets.Target", on_delete=models.CASCADE, related_name="progress", db_index=False)
+    area = models.ForeignKey("indicators.Area", on_delete=models.CASCADE, related_name="progress", db_index=False)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    actual = models.FloatField(_("实际值"), null=True)
+    actual_year = models.PositiveSmallIntegerField(_("实际值年份"), null=True)
+    actual_quarter = models.PositiveSmallIntegerField(_("实际值季度"), null=True)
+    # Plain ids rather than constrained foreign keys: observations are never deleted, and the bulk COPY stays simple.
+    actual_observation = models.ForeignKey(
+        "indicators.Observation",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    actual_derived_from = models.PositiveSmallIntegerField(_("汇总城市数"), null=True)
+    ytd_value = models.FloatField(_("年内累计值"), null=True)
+    yoy_change = models.FloatField(_("同比变化"), null=True)
+    baseline = models.FloatField(_("基准值"), null=True)
+    baseline_source = models.CharField(_("基准值来源"), max_length=10, choices=BaselineSource.choices)
+    baseline_observation = models.ForeignKey(
+        "indicators.Observation",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    target_value = models.FloatField(_("目标值"), null=True)
+    time_share = models.FloatField(_("时间进度"), null=True)
+    expected = models.FloatField(_("序时进度值"), null=True)
+    progress_ratio = models.FloatField(_("完成进度"), null=True)
+    gap = models.FloatField(_("距目标差距"), null=True)
+    gap_share = models.FloatField(_("差距占比"), null=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices)
+    projection = models.FloatField(_("目标年预测值"), null=True)
+    projection_ratio = models.FloatField(_("预测完成比"), null=True)
+    projection_status = models.CharField(_("预测"), max_length=20, choices=ProjectionStatus.choices)
+    sdg_ratio = models.FloatField(_("增长率比 R"), null=True)
+    sdg_status = models.CharField(_("国际评估"), max_length=20, choices=SdgStatus.choices)
+    schedule_ratio = models.FloatField(_("序时完成比"), null=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("进度")
+        verbose_name_plural = _("进度")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "area", "year", "quarter"], name="one_progress_per_quarter")
+        ]
+        indexes = [
+            models.Index(fields=["year", "quarter", "status"], name="progress_period_status"),
+            models.Index(fields=["area", "year", "quarter"], name="progress_area_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.target_id} {self.area_id} {self.year}Q{self.quarter} {self.status}"
+
+
+class StatusOverride(models.Model):
+    """A provincial administrator's judgement that replaces a computed status, with the reason; the computed one
+    stays beside it and every change is kept in the history."""
+
+    target = models.ForeignKey("targets.Target", verbose_name=_("目标"), on_delete=models.CASCADE)
+    area = models.ForeignKey("indicators.Area", verbose_name=_("地区"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    status = models.CharField(_("人工认定状态"), max_length=12, choices=Status.choices)
+    reason = models.TextField(_("理由"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("认定人"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("认定时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("状态人工认定")
+        verbose_name_plural = _("状态人工认定")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "area", "year", "quarter"], name="one_override_per_quarter"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.target} {self.area} {self.year}Q{self.quarter}: {self.get_status_display()}"
