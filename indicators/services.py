@@ -151,7 +151,7 @@ def enqueue(upload_id: int) -> bool:
         process_upload_task.apply_async((upload_id,))
         return True
     except Exception:  # kombu raises OperationalError; redis-py its own errors: all mean "not delivered"
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if process_upload_task.app.conf.task_always_eager:
             raise
         log.warning("broker unreachable, upload %s stays queued", upload_id, exc_info=True)
         Upload.objects.filter(pk=upload_id, status=Upload.Status.RECEIVED).update(status_note=QUEUED_NOTE)
@@ -272,7 +272,7 @@ def after_accept(area_ids: list[int], indicator_ids: list[int]) -> None:
     try:
         recompute_progress_task.apply_async(kwargs={"area_ids": area_ids, "indicator_ids": indicator_ids})
     except Exception:  # the nightly full recompute catches up
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if recompute_progress_task.app.conf.task_always_eager:
             raise
         log.warning("could not queue the progress recompute", exc_info=True)
 
@@ -294,16 +294,17 @@ def confirm_upload(*, upload: Upload, user) -> Upload:
     return upload
 
 
-def sweep_stuck_uploads() -> int:
-    """Re-queue uploads still received (the broker was down) or processing for too long (the worker died)."""
+def sweep_stuck_uploads(*, queued_for: timedelta = timedelta(minutes=1)) -> int:
+    """Re-queue uploads still received `queued_for` after they came in (the broker was down), and uploads processing
+    for too long (the worker died)."""
     stale = timezone.now() - STUCK_AFTER
     Upload.objects.filter(status=Upload.Status.PROCESSING, started_at__lt=stale).update(
         status=Upload.Status.RECEIVED, status_note="处理中断，已重新排队。"
     )
     queued = list(
-        Upload.objects.filter(
-            status=Upload.Status.RECEIVED, created_at__lt=timezone.now() - timedelta(minutes=1)
-        ).values_list("pk", flat=True)
+        Upload.objects.filter(status=Upload.Status.RECEIVED, created_at__lte=timezone.now() - queued_for).values_list(
+            "pk", flat=True
+        )
     )
     return sum(enqueue(pk) for pk in queued)
 

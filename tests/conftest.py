@@ -67,3 +67,26 @@ def auditor(make_user, plan):
 @pytest.fixture
 def admin_user(make_user, plan):
     return make_user("admin", "admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def celery_worker(transactional_db, media_root):
+    """A real Celery worker process on Redis and this test's database; tasks are sent to it, not run in-process."""
+    import redis
+
+    from tests.live import TEST_REDIS_URL, Worker, publishing_to
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()  # no stale messages from an earlier run
+    worker = Worker(TEST_REDIS_URL, media_root)
+    try:
+        with publishing_to(TEST_REDIS_URL):
+            yield worker
+    finally:
+        worker.stop()

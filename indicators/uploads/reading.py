@@ -281,9 +281,9 @@ def _formulas_without_values(data: bytes, sheet: str, result: ReadResult) -> lis
     if "<f" not in xml:
         return []
     issues = []
-    for match in re.finditer(r"<c\b([^>]*)>(.*?)</c>", xml, flags=re.S):
-        attributes, content = match.groups()
-        if "<f" in content and "<v" not in content:
+    for match in re.finditer(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", xml, flags=re.S):  # a cell: self-closed or not
+        attributes, content = match.group(1), match.group(2) or ""
+        if "<f" in content and not re.search(r"<v>[^<]+</v>", content):  # no <v>, or an empty <v/>
             ref = re.search(r'\br="([A-Z]+)(\d+)"', attributes)
             if ref:
                 issues.append(

@@ -76,6 +76,7 @@ def _store_postgresql(upload: Upload, rows: pd.DataFrame, now) -> None:
             "FROM incoming_observation",
             [upload.pk],
         )
+        cursor.execute("DROP TABLE incoming_observation")  # also when an outer transaction is still open
 
 
 def _store_portable(upload: Upload, rows: pd.DataFrame, now) -> None:
