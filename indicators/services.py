@@ -220,9 +220,10 @@ def current_values_for(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"year": int, "quarter": int, "value": float})
 
 
-def process_upload(upload_id: int) -> Upload | None:
-    """Read, validate and (unless a dry run) store one upload. Idempotent: a second call for the same upload does
-    nothing."""
+def process_upload(upload_id: int, *, recompute: bool = True) -> Upload | None:
+    """Read, validate and (unless a dry run) store one upload, then queue the progress recompute for what it touched
+    (recompute=False: the caller recomputes once for many uploads, as the demo loader does). Idempotent: a second
+    call for the same upload does nothing."""
     upload = _claim(upload_id)
     if upload is None:
         return Upload.objects.filter(pk=upload_id).first()
@@ -261,7 +262,8 @@ def process_upload(upload_id: int) -> Upload | None:
             _finish(upload, Upload.Status.ACCEPTED, warnings=checked.warnings)
             areas = sorted({int(a) for a in checked.rows["area_id"].unique()})
             indicators = sorted({int(i) for i in checked.rows["indicator_id"].unique()})
-            transaction.on_commit(lambda: after_accept(areas, indicators))
+            if recompute:
+                transaction.on_commit(lambda: after_accept(areas, indicators))
     return upload
 
 

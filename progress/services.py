@@ -230,3 +230,24 @@ def _insert_portable(rows: pd.DataFrame) -> None:
         [Progress(**dict(zip(names, values, strict=True))) for values in zip(*columns, strict=True)],
         batch_size=2000,
     )
+
+
+def override_status(*, target, area, year: int, quarter: int, status: str, reason: str, user):
+    """A provincial administrator replaces a computed status with a judgement of their own. The computed status stays
+    in the Progress table beside it; every change of the override is kept in its history."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from .models import Status, StatusOverride
+
+    if not user.is_provincial_admin:
+        raise PermissionDenied("只有省级管理员可以人工认定状态。")
+    if status not in Status.values:
+        raise ValidationError(f"未知状态“{status}”。")
+    if not reason.strip():
+        raise ValidationError("人工认定必须写明理由。")
+    override, _ = StatusOverride.objects.update_or_create(
+        target=target, area=area, year=year, quarter=quarter,
+        defaults={"status": status, "reason": reason.strip(), "created_by": user},
+    )
+    transaction.on_commit(_bump_version)
+    return override
