@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "indicators",
     "targets",
     "progress",
+    "dashboards",
     "tasks_app",
 ]
 
@@ -110,6 +111,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js straight from the plotly package: the intranet has no CDN.
+    "dashboards.staticfiles.PlotlyFinder",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 WHITENOISE_USE_FINDERS = True  # serve straight from the app folders until collectstatic has run
