@@ -44,7 +44,8 @@ def _officer(area: Area) -> User:
     if area.code == "210100":
         return User.objects.get(username="demo-shenyang")
     user, created = User.objects.get_or_create(
-        username=f"officer-{area.code}", defaults={"role": User.Role.CITY, "area": area, "last_name": f"{area.name}填报员"}
+        username=f"officer-{area.code}",
+        defaults={"role": User.Role.CITY, "area": area, "last_name": f"{area.name}填报员"},
     )
     if created:
         user.set_unusable_password()
@@ -54,8 +55,9 @@ def _officer(area: Area) -> User:
 
 def _filled_template(area: Area, year: int, quarter: int, values: dict[tuple[str, str], float]) -> bytes:
     rows = template_rows(area, year, quarter)
-    workbook = openpyxl.load_workbook(io.BytesIO(
-        build_template(area_code=area.code, area_name=area.name, year=year, quarter=quarter, rows=rows)))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(build_template(area_code=area.code, area_name=area.name, year=year, quarter=quarter, rows=rows))
+    )
     sheet = workbook["填报表"]
     for offset, row in enumerate(rows):
         value = values.get((row.area_code, row.indicator_code))
@@ -67,8 +69,9 @@ def _filled_template(area: Area, year: int, quarter: int, values: dict[tuple[str
 
 
 def _send(data: bytes, name: str, *, user, area=None, year=None, quarter=None, sent_at=None) -> Upload:
-    upload = receive_upload(file=ContentFile(data, name=name), user=user, area=area, year=year, quarter=quarter,
-                            queue=False)
+    upload = receive_upload(
+        file=ContentFile(data, name=name), user=user, area=area, year=year, quarter=quarter, queue=False
+    )
     process_upload(upload.pk, recompute=False)  # one full recompute at the end instead of one per upload
     if sent_at is not None:
         Upload.objects.filter(pk=upload.pk).update(created_at=sent_at, finished_at=sent_at)
@@ -97,12 +100,19 @@ def load_demo(*, through: tuple[int, int] | None = None) -> DemoReport:
 
     baseline = frame[frame["year"] == BASELINE_YEAR]
     csv = baseline[["area_code", "indicator_code", "year", "quarter", "value"]].to_csv(index=False)
-    sent.append(_send(csv.encode("utf-8-sig"), f"{BASELINE_YEAR}年基准数据回填.csv", user=admin,
-                      sent_at=timezone.make_aware(datetime.datetime(2021, 3, 1, 9))))
+    sent.append(
+        _send(
+            csv.encode("utf-8-sig"),
+            f"{BASELINE_YEAR}年基准数据回填.csv",
+            user=admin,
+            sent_at=timezone.make_aware(datetime.datetime(2021, 3, 1, 9)),
+        )
+    )
 
     values = {
-        (year, quarter): dict(zip(zip(group["area_code"], group["indicator_code"], strict=True), group["value"],
-                                  strict=True))
+        (year, quarter): dict(
+            zip(zip(group["area_code"], group["indicator_code"], strict=True), group["value"], strict=True)
+        )
         for (year, quarter), group in frame[frame["year"] > BASELINE_YEAR].groupby(["year", "quarter"])
     }
     province = Area.objects.get(level=Area.Level.PROVINCE)
@@ -116,12 +126,32 @@ def load_demo(*, through: tuple[int, int] | None = None) -> DemoReport:
             name = f"{area.name}{year}年第{quarter}季度.xlsx"
             if area.code == CORRECTED_CITY and (year, quarter) == (through[0] - 1, 2):
                 wrong = {**quarter_values, (area.code, "pm25"): "约38"}  # typed with a word: rejected
-                sent.append(_send(_filled_template(area, year, quarter, wrong), name, user=user, area=area,
-                                  year=year, quarter=quarter, sent_at=_sent_at(area.code, year, quarter)))
-            sent.append(_send(_filled_template(area, year, quarter, quarter_values), name, user=user, area=area,
-                              year=year, quarter=quarter,
-                              sent_at=_sent_at(area.code, year, quarter) + datetime.timedelta(hours=3)))
+                sent.append(
+                    _send(
+                        _filled_template(area, year, quarter, wrong),
+                        name,
+                        user=user,
+                        area=area,
+                        year=year,
+                        quarter=quarter,
+                        sent_at=_sent_at(area.code, year, quarter),
+                    )
+                )
+            sent.append(
+                _send(
+                    _filled_template(area, year, quarter, quarter_values),
+                    name,
+                    user=user,
+                    area=area,
+                    year=year,
+                    quarter=quarter,
+                    sent_at=_sent_at(area.code, year, quarter) + datetime.timedelta(hours=3),
+                )
+            )
     statuses = pd.Series([u.status for u in sent])
-    return DemoReport(uploads=len(sent), accepted=int((statuses == Upload.Status.ACCEPTED).sum()),
-                      rejected=int((statuses == Upload.Status.REJECTED).sum()),
-                      observations=Observation.objects.filter(is_current=True).count())
+    return DemoReport(
+        uploads=len(sent),
+        accepted=int((statuses == Upload.Status.ACCEPTED).sum()),
+        rejected=int((statuses == Upload.Status.REJECTED).sum()),
+        observations=Observation.objects.filter(is_current=True).count(),
+    )

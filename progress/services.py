@@ -193,6 +193,8 @@ def _replace_rows(rows: pd.DataFrame, assignments: pd.DataFrame, incremental: bo
     pairs = assignments[["target_id", "area_id"]].drop_duplicates()
     with connection.cursor() as cursor:
         if not incremental and connection.vendor == "postgresql":
+            # Deferred foreign-key checks of earlier writes in this transaction would block TRUNCATE: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {table}")
         elif not incremental:
             cursor.execute(f"DELETE FROM {table}")
@@ -246,7 +248,10 @@ def override_status(*, target, area, year: int, quarter: int, status: str, reaso
     if not reason.strip():
         raise ValidationError("人工认定必须写明理由。")
     override, _ = StatusOverride.objects.update_or_create(
-        target=target, area=area, year=year, quarter=quarter,
+        target=target,
+        area=area,
+        year=year,
+        quarter=quarter,
         defaults={"status": status, "reason": reason.strip(), "created_by": user},
     )
     transaction.on_commit(_bump_version)

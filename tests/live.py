@@ -43,13 +43,33 @@ class Worker:
     def __init__(self, broker_url: str, media_root: str):
         self.broker_url = broker_url
         self.output: list[str] = []
-        env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker_url,
-               "MEDIA_ROOT": str(media_root), "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": broker_url,
+            "MEDIA_ROOT": str(media_root),
+            "PYTHONUNBUFFERED": "1",
+        }
         celery = Path(sys.executable).with_name("celery")
         self.process = subprocess.Popen(
-            [str(celery), "-A", "liaoning_eco", "worker", "--pool=solo", "--loglevel=info", "--without-mingle",
-             "--without-gossip", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                str(celery),
+                "-A",
+                "liaoning_eco",
+                "worker",
+                "--pool=solo",
+                "--loglevel=info",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                "-n",
+                f"test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.ready = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
@@ -102,7 +122,8 @@ class RedisServer:
         binary = shutil.which("redis-server")
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url)
         for _ in range(100):

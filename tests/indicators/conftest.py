@@ -46,8 +46,9 @@ def submit():
     def send(data: bytes, name: str, *, user, area=None, year=None, quarter=None, dry_run=False) -> Upload:
         # Run the on-commit work (queueing, processing, recompute) as a committed request would.
         with TestCase.captureOnCommitCallbacks(execute=True):
-            upload = receive_upload(file=ContentFile(data, name=name), user=user, area=area, year=year,
-                                    quarter=quarter, dry_run=dry_run)
+            upload = receive_upload(
+                file=ContentFile(data, name=name), user=user, area=area, year=year, quarter=quarter, dry_run=dry_run
+            )
         upload.refresh_from_db()
         return upload
 

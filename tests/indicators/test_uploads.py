@@ -73,8 +73,9 @@ def test_make_template_writes_the_same_workbook_as_the_web_download(plan, city_o
         ("pm25", -3, "有效范围"),
     ],
 )
-def test_bad_values_reject_the_file_naming_row_and_column(plan, city_officer, shenyang, filled_template, submit,
-                                                          code, value, fragment):
+def test_bad_values_reject_the_file_naming_row_and_column(
+    plan, city_officer, shenyang, filled_template, submit, code, value, fragment
+):
     data = filled_template(shenyang, **Q, values={code: value})
     upload = submit(data, "bad.xlsx", user=city_officer, area=shenyang, **Q)
     assert upload.status == Upload.Status.REJECTED
@@ -109,8 +110,10 @@ def test_a_template_for_another_city_is_refused(plan, city_officer, shenyang, da
 
 
 def test_rows_for_another_city_or_quarter_are_refused(plan, city_officer, shenyang, submit):
-    csv = ("area_code,indicator_code,year,quarter,value\n210100,pm25,2024,2,40\n210200,pm25,2024,2,41\n"
-           "210100,good_air_days_ratio,2024,1,80\n").encode()
+    csv = (
+        "area_code,indicator_code,year,quarter,value\n210100,pm25,2024,2,40\n210200,pm25,2024,2,41\n"
+        "210100,good_air_days_ratio,2024,1,80\n"
+    ).encode()
     upload = submit(csv, "mixed.csv", user=city_officer, area=shenyang, **Q)
     by_row = {e["row"]: e for e in upload.errors}
     assert "“大连市”的数据不属于本次上传的地区“沈阳市”" in by_row[3]["message"]
@@ -192,9 +195,14 @@ def test_a_formula_without_a_cached_value_is_refused(plan, city_officer, shenyan
 def test_numbers_as_people_type_them_in_a_gb18030_csv(plan, admin_user, shenyang, submit):
     upload = submit((DATA / "long_gb18030.csv").read_bytes(), "长表.csv", user=admin_user)
     assert upload.status == Upload.Status.ACCEPTED, upload.errors
-    values = dict(Observation.objects.filter(area=shenyang, year=2023, quarter=4).values_list("indicator__code",
-                                                                                               "value"))
-    assert values == {"boiler_capacity_retired": 1234.0, "good_air_days_ratio": 85.3, "rural_sewage_treatment_rate": 31.5}
+    values = dict(
+        Observation.objects.filter(area=shenyang, year=2023, quarter=4).values_list("indicator__code", "value")
+    )
+    assert values == {
+        "boiler_capacity_retired": 1234.0,
+        "good_air_days_ratio": 85.3,
+        "rural_sewage_treatment_rate": 31.5,
+    }
     note = Observation.objects.get(indicator__code="good_air_days_ratio").note
     assert note == "全角数字"
 
@@ -210,14 +218,18 @@ def test_csv_encodings_chinese_excel_writes(plan, admin_user, submit, encoding):
 def test_warnings_do_not_reject(plan, admin_user, shenyang, submit):
     rows = [
         # beyond the plausible change on the previous quarter (±10)
-        "210100,rural_sewage_treatment_rate,2024,1,30", "210100,rural_sewage_treatment_rate,2024,2,45",
+        "210100,rural_sewage_treatment_rate,2024,1,30",
+        "210100,rural_sewage_treatment_rate,2024,2,45",
         # seasonal: compared with the same quarter a year earlier (同比), ±40
-        "210100,pm25,2023,2,40", "210100,pm25,2024,2,90",
+        "210100,pm25,2023,2,40",
+        "210100,pm25,2024,2,90",
         # shares of one whole adding up to more than 100 %
-        "210100,surface_water_good_share,2024,2,80", "210100,surface_water_worse_v_share,2024,2,25",
+        "210100,surface_water_good_share,2024,2,80",
+        "210100,surface_water_worse_v_share,2024,2,25",
     ]
-    upload = submit(("area_code,indicator_code,year,quarter,value\n" + "\n".join(rows)).encode(), "w.csv",
-                    user=admin_user)
+    upload = submit(
+        ("area_code,indicator_code,year,quarter,value\n" + "\n".join(rows)).encode(), "w.csv", user=admin_user
+    )
     assert upload.status == Upload.Status.ACCEPTED
     jumps = {w["row"]: w["message"] for w in upload.warnings if w["rule"] == "implausible_change"}
     assert jumps == {
@@ -239,8 +251,9 @@ def test_missing_indicators_are_a_warning(plan, city_officer, shenyang, filled_t
 
 def test_reupload_supersedes_and_keeps_previous_values(plan, city_officer, shenyang, filled_template, submit):
     first = submit(filled_template(shenyang, **Q, values={"pm25": 41}), "a.xlsx", user=city_officer, area=shenyang, **Q)
-    second = submit(filled_template(shenyang, **Q, values={"pm25": 39}), "b.xlsx", user=city_officer, area=shenyang,
-                    **Q)
+    second = submit(
+        filled_template(shenyang, **Q, values={"pm25": 39}), "b.xlsx", user=city_officer, area=shenyang, **Q
+    )
     assert second.status == Upload.Status.ACCEPTED
     assert (second.rows_changed, second.rows_unchanged) == (1, second.rows_total - 1)
     old = Observation.objects.get(upload=first, indicator__code="pm25")
@@ -264,10 +277,10 @@ def test_the_same_file_twice_is_recognised(plan, city_officer, shenyang, filled_
 
 
 def test_a_rejected_file_leaves_accepted_data_untouched(plan, city_officer, shenyang, filled_template, submit):
-    good = submit(filled_template(shenyang, **Q, values={"pm25": 41}), "a.xlsx", user=city_officer, area=shenyang,
-                  **Q)
-    bad = submit(filled_template(shenyang, **Q, values={"pm25": "n/a"}), "b.xlsx", user=city_officer, area=shenyang,
-                 **Q)
+    good = submit(filled_template(shenyang, **Q, values={"pm25": 41}), "a.xlsx", user=city_officer, area=shenyang, **Q)
+    bad = submit(
+        filled_template(shenyang, **Q, values={"pm25": "n/a"}), "b.xlsx", user=city_officer, area=shenyang, **Q
+    )
     assert bad.status == Upload.Status.REJECTED
     assert Observation.objects.get(indicator__code="pm25", is_current=True).upload == good
     assert Observation.objects.filter(superseded_by__isnull=False).count() == 0
@@ -276,8 +289,19 @@ def test_a_rejected_file_leaves_accepted_data_untouched(plan, city_officer, shen
 def test_import_upload_command_exit_codes(plan, city_officer, shenyang, filled_template, tmp_path, capsys):
     good = tmp_path / "good.xlsx"
     good.write_bytes(filled_template(shenyang, **Q))
-    call_command("import_upload", str(good), "--area", "210100", "--year", "2024", "--quarter", "2",
-                 "--user", city_officer.username, "--dry-run")
+    call_command(
+        "import_upload",
+        str(good),
+        "--area",
+        "210100",
+        "--year",
+        "2024",
+        "--quarter",
+        "2",
+        "--user",
+        city_officer.username,
+        "--dry-run",
+    )
     assert "试导入完成" in capsys.readouterr().out
     assert not Observation.objects.exists()
     bad = tmp_path / "bad.xlsx"
@@ -285,7 +309,17 @@ def test_import_upload_command_exit_codes(plan, city_officer, shenyang, filled_t
     from django.core.management import CommandError
 
     with pytest.raises(CommandError) as refused:
-        call_command("import_upload", str(bad), "--area", "210100", "--year", "2024", "--quarter", "2",
-                     "--user", city_officer.username)
+        call_command(
+            "import_upload",
+            str(bad),
+            "--area",
+            "210100",
+            "--year",
+            "2024",
+            "--quarter",
+            "2",
+            "--user",
+            city_officer.username,
+        )
     assert refused.value.returncode == 1
     assert "“abc”不是有效数字" in capsys.readouterr().out

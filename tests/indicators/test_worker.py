@@ -20,8 +20,9 @@ def status_of(upload):
 
 
 def test_a_real_worker_processes_the_upload_and_recomputes_progress(plan, admin_user, shenyang, celery_worker):
-    upload = receive_upload(file=ContentFile(CSV.encode(), name="w.csv"), user=admin_user, area=shenyang, year=2024,
-                            quarter=2)
+    upload = receive_upload(
+        file=ContentFile(CSV.encode(), name="w.csv"), user=admin_user, area=shenyang, year=2024, quarter=2
+    )
     assert wait_for(lambda: status_of(upload)) == Upload.Status.ACCEPTED, "".join(celery_worker.output[-30:])
     assert Observation.objects.get(indicator__code="pm25", is_current=True).upload == upload
     # Acceptance queued the recompute for the area's targets, which the worker ran too.
@@ -37,8 +38,9 @@ def test_with_redis_down_the_file_is_kept_queued_and_the_sweep_sends_it_once_red
     try:
         with publishing_to(server.url):
             server.stop()
-            upload = receive_upload(file=ContentFile(CSV.encode(), name="down.csv"), user=admin_user, area=shenyang,
-                                    year=2024, quarter=2)
+            upload = receive_upload(
+                file=ContentFile(CSV.encode(), name="down.csv"), user=admin_user, area=shenyang, year=2024, quarter=2
+            )
             upload.refresh_from_db()
             assert upload.status == Upload.Status.RECEIVED
             assert upload.status_note == QUEUED_NOTE
@@ -54,7 +56,8 @@ def test_with_redis_down_the_file_is_kept_queued_and_the_sweep_sends_it_once_red
                 return status_of(upload)
 
             assert wait_for(swept_and_done, timeout=90, interval=1) == Upload.Status.ACCEPTED, "".join(
-                worker.output[-30:])
+                worker.output[-30:]
+            )
             assert upload.attempts == 1  # sent again, processed once
     finally:
         if worker:

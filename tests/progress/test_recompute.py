@@ -1,0 +1,205 @@
+"""The Progress table from real observations: worked examples through the database, incremental = full, every kind
+of commitment in the plan gets a status, concurrent recomputes, the export, overrides."""
+
+import csv
+import io
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import connection
+
+from indicators.models import Area
+from progress.models import Progress, StatusOverride
+from progress.services import build_assignments, override_status, recompute_progress
+from targets.models import Target
+
+
+def row(target_code, area_code, year, quarter):
+    return Progress.objects.get(target__code=target_code, area__code=area_code, year=year, quarter=quarter)
+
+
+def test_pm25_worked_example_through_the_database(plan, observe):
+    # 沈阳: 40 in 2020 (baseline), 36 in 2024 against ≤ 34 by 2025. At 2024 Q4 the time share is 16/20 = 0.8,
+    # expected 40 + 0.8 × (34 − 40) = 35.2, progress (36 − 40)/(34 − 40) = 0.667: ≥ 0.60 × 0.8 but < 0.95 × 0.8.
+    observe(("210100", "pm25", 2020, 4, 40.0), ("210100", "pm25", 2024, 4, 36.0))
+    recompute_progress(through=(2024, 4))
+    p = row("1-02", "210100", 2024, 4)
+    assert (p.actual, p.baseline, p.baseline_source, p.target_value) == (36.0, 40.0, "observed", 34.0)
+    assert p.time_share == pytest.approx(0.8)
+    assert p.expected == pytest.approx(35.2)
+    assert p.progress_ratio == pytest.approx(2 / 3)
+    assert p.status == "at_risk"
+    assert p.actual_observation.upload.uploaded_by.username == "admin"  # traceable to the upload and person
+
+
+def test_province_value_is_derived_from_the_cities_by_the_indicators_rule(plan, observe):
+    observe(
+        ("210100", "pm25", 2020, 4, 40.0),
+        ("210200", "pm25", 2020, 4, 30.0),
+        ("210100", "pm25", 2024, 4, 36.0),
+        ("210200", "pm25", 2024, 4, 30.0),
+    )
+    recompute_progress(through=(2024, 4))
+    province = row("1-02", "210000", 2024, 4)
+    assert province.actual == pytest.approx(33.0)  # the mean of the two cities that reported
+    assert province.actual_derived_from == 2
+    assert province.status == "achieved"
+
+
+def test_incremental_recompute_matches_a_full_one(plan, observe, shenyang):
+    observe(
+        ("210100", "pm25", 2020, 4, 40.0),
+        ("210200", "pm25", 2020, 4, 38.0),
+        ("210100", "pm25", 2023, 4, 37.0),
+        ("210200", "pm25", 2023, 4, 36.0),
+    )
+    recompute_progress(through=(2024, 4))
+    upload = observe(("210100", "pm25", 2024, 4, 35.0))
+    pm25 = upload.observations.get().indicator_id
+    recompute_progress(area_ids=[shenyang.pk], indicator_ids=[pm25], through=(2024, 4))
+    fields = [
+        "target_id",
+        "area_id",
+        "year",
+        "quarter",
+        "actual",
+        "expected",
+        "progress_ratio",
+        "status",
+        "projection",
+        "sdg_status",
+    ]
+    incremental = sorted(Progress.objects.values_list(*fields))
+    recompute_progress(through=(2024, 4))
+    assert sorted(Progress.objects.values_list(*fields)) == incremental
+    assert row("1-02", "210100", 2024, 4).actual == 35.0
+
+
+def test_every_kind_of_commitment_in_the_plan_yields_a_status(plan, admin_user):
+    from indicators.demo_data import demo_observations
+    from indicators.models import Indicator, Upload
+    from indicators.uploads.storage import store_observations
+
+    frame = demo_observations(through=(2025, 4))
+    frame["area_id"] = frame["area_code"].map(dict(Area.objects.values_list("code", "pk")))
+    frame["indicator_id"] = frame["indicator_code"].map(dict(Indicator.objects.values_list("code", "pk")))
+    frame["row"] = range(2, len(frame) + 2)
+    upload = Upload.objects.create(
+        original_name="demo.csv",
+        extension=".csv",
+        size=0,
+        sha256="0" * 64,
+        uploaded_by=admin_user,
+        status=Upload.Status.ACCEPTED,
+        kind=Upload.Kind.LONG,
+    )
+    store_observations(upload, frame)
+    recompute_progress(through=(2025, 4))
+    assessed = {"achieved", "on_track", "at_risk", "off_track", "regressing", "overdue"}
+    province = dict(
+        Progress.objects.filter(area__code="210000", year=2025, quarter=4).values_list("target__code", "status")
+    )
+    assert set(province) == set(Target.objects.values_list("code", flat=True))
+    unassessed = {code: status for code, status in province.items() if status not in assessed}
+    assert unassessed == {}
+    kinds = set(Target.objects.values_list("comparator", "indicator__kind"))
+    assert len(kinds) >= 8  # levels, shares, both reductions, cumulative quantities, counts, deadlines …
+
+
+def test_each_city_target_is_assessed_for_every_city_and_totals_only_for_the_province(plan):
+    frame = build_assignments()
+    pm25 = Target.objects.get(code="1-02")
+    assert frame[frame["target_id"] == pm25.pk]["area_id"].nunique() == 16  # province, 14 cities, 沈抚示范区
+    boilers = Target.objects.get(code="ZL1-2-03")  # 全省淘汰锅炉2000蒸吨: a provincial total
+    assert boilers.indicator.aggregation == "sum"
+    assert list(frame[frame["target_id"] == boilers.pk]["area_id"]) == [Area.objects.get(code="210000").pk]
+    pipes = Target.objects.get(code="ZL4-1-01")  # per-area kilometres
+    named = frame[frame["target_id"] == pipes.pk].set_index("area_id")["value"]
+    assert named[Area.objects.get(code="210300").pk] == 8.6
+
+
+def test_two_recomputes_at_once_leave_no_duplicate_or_half_written_rows(transactional_db, plan, observe, shenyang):
+    upload = observe(("210100", "pm25", 2020, 4, 40.0), ("210100", "pm25", 2024, 4, 36.0))
+    recompute_progress(through=(2024, 4))
+    expected = len(build_assignments()) * 16  # 2021 Q1 … 2024 Q4
+    pm25 = upload.observations.first().indicator_id
+    failures = []
+
+    def run():  # two workers recomputing after two uploads of the same city, at the same moment
+        try:
+            recompute_progress(area_ids=[shenyang.pk], indicator_ids=[pm25], through=(2024, 4))
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    assert Progress.objects.count() == expected
+    assert Progress.objects.values("target", "area", "year", "quarter").distinct().count() == expected
+
+
+def test_recompute_progress_command_and_export(plan, observe, capsys):
+    observe(("210100", "pm25", 2020, 4, 40.0), ("210100", "pm25", 2024, 4, 36.0))
+    call_command("recompute_progress")
+    call_command("recompute_progress", "--area", "210100")
+    assert "已计算" in capsys.readouterr().out
+    out = io.StringIO()
+    call_command("export_progress", "--year", "2024", "--quarter", "4", "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == [
+        "target_code",
+        "area_code",
+        "actual",
+        "baseline",
+        "target",
+        "expected",
+        "time_share",
+        "progress_ratio",
+        "gap",
+        "status",
+        "projection",
+    ]
+    sy = next(r for r in rows if (r["target_code"], r["area_code"]) == ("1-02", "210100"))
+    assert (float(sy["actual"]), float(sy["expected"]), sy["status"]) == (36.0, 35.2, "at_risk")
+
+
+def test_an_administrator_overrides_a_status_with_a_reason_kept_in_history(
+    plan, observe, admin_user, province_user, shenyang
+):
+    observe(("210100", "pm25", 2020, 4, 40.0), ("210100", "pm25", 2024, 4, 36.0))
+    recompute_progress(through=(2024, 4))
+    target = Target.objects.get(code="1-02")
+    with pytest.raises(PermissionDenied):
+        override_status(
+            target=target, area=shenyang, year=2024, quarter=4, status="on_track", reason="x", user=province_user
+        )
+    with pytest.raises(ValidationError):
+        override_status(
+            target=target, area=shenyang, year=2024, quarter=4, status="on_track", reason=" ", user=admin_user
+        )
+    override_status(
+        target=target,
+        area=shenyang,
+        year=2024,
+        quarter=4,
+        status="on_track",
+        reason="冬季沙尘输入，经省站核定剔除后达序时进度",
+        user=admin_user,
+    )
+    override = override_status(
+        target=target, area=shenyang, year=2024, quarter=4, status="off_track", reason="复核后撤回剔除", user=admin_user
+    )
+    assert row("1-02", "210100", 2024, 4).status == "at_risk"  # the computed status stays
+    recompute_progress(through=(2024, 4))
+    assert StatusOverride.objects.get().status == "off_track"  # and the override survives a recompute
+    assert [h.reason for h in override.history.order_by("history_date")] == [
+        "冬季沙尘输入，经省站核定剔除后达序时进度",
+        "复核后撤回剔除",
+    ]
