@@ -111,9 +111,9 @@ def test_a_template_for_another_city_is_refused(plan, city_officer, shenyang, da
 
 def test_rows_for_another_city_or_quarter_are_refused(plan, city_officer, shenyang, submit):
     csv = (
-        "area_code,indicator_code,year,quarter,value\n210100,pm25,2024,2,40\n210200,pm25,2024,2,41\n"
-        "210100,good_air_days_ratio,2024,1,80\n"
-    ).encode()
+        b"area_code,indicator_code,year,quarter,value\n210100,pm25,2024,2,40\n210200,pm25,2024,2,41\n"
+        b"210100,good_air_days_ratio,2024,1,80\n"
+    )
     upload = submit(csv, "mixed.csv", user=city_officer, area=shenyang, **Q)
     by_row = {e["row"]: e for e in upload.errors}
     assert "“大连市”的数据不属于本次上传的地区“沈阳市”" in by_row[3]["message"]
@@ -122,7 +122,7 @@ def test_rows_for_another_city_or_quarter_are_refused(plan, city_officer, shenya
 
 
 def test_a_future_quarter_and_one_before_the_baseline_are_refused(plan, admin_user, submit):
-    csv = ("area_code,indicator_code,year,quarter,value\n210100,pm25,2099,1,40\n210100,pm25,2019,4,40\n").encode()
+    csv = (b"area_code,indicator_code,year,quarter,value\n210100,pm25,2099,1,40\n210100,pm25,2019,4,40\n")
     upload = submit(csv, "long.csv", user=admin_user)
     by_row = {e["row"]: e["message"] for e in upload.errors}
     assert "2099年第1季度尚未结束" in by_row[2]
@@ -234,7 +234,8 @@ def test_warnings_do_not_reject(plan, admin_user, shenyang, submit):
     jumps = {w["row"]: w["message"] for w in upload.warnings if w["rule"] == "implausible_change"}
     assert jumps == {
         3: "“农村生活污水处理率”较上一季度（2024年第1季度：30）变化 +15%，超出合理变化幅度 ±10：请核实。",
-        5: "“细颗粒物（PM2.5）平均浓度”较上年同期（2023年第2季度：40）变化 +50微克/立方米，超出合理变化幅度 ±40：请核实。",
+        5: "“细颗粒物（PM2.5）平均浓度”较上年同期（2023年第2季度：40）变化 +50微克/立方米，"
+        "超出合理变化幅度 ±40：请核实。",
     }
     shares = [w["message"] for w in upload.warnings if w["rule"] == "shares_over_100"]
     assert len(shares) == 1 and "之和为 105%" in shares[0]
