@@ -324,3 +324,12 @@ def test_import_upload_command_exit_codes(plan, city_officer, shenyang, filled_t
         )
     assert refused.value.returncode == 1
     assert "“abc”不是有效数字" in capsys.readouterr().out
+
+
+def test_an_old_xls_workbook_is_read(plan, city_officer, shenyang, submit):
+    data = (DATA / "legacy.xls").read_bytes()
+    upload = submit(data, "旧表.xls", user=city_officer, area=shenyang, **Q)
+    assert upload.status == Upload.Status.ACCEPTED, upload.errors
+    values = dict(Observation.objects.filter(upload=upload).values_list("indicator__code", "value"))
+    assert values == {"pm25": 37.5, "good_air_days_ratio": 86.1}
+    assert Observation.objects.get(indicator__code="pm25").note == "旧版Excel"
