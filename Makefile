@@ -10,8 +10,7 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet '.[dev]'
 	touch $@
 
 ## make demo: install, migrate, load the plan and demo data, recompute progress, serve on http://127.0.0.1:8000
