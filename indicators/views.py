@@ -19,6 +19,7 @@ from .services import UploadRefused, confirm_upload, receive_upload
 from .uploads.workbooks import UNREADABLE_RULES, build_template, mark_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VALUES_SHOWN = 300  # an upload's page lists its first values; the raw file holds them all
 
 
 def upload_list(request):
@@ -55,7 +56,18 @@ def upload_detail(request, pk):
     can_confirm = upload.status == Upload.Status.PREVIEWED and (
         request.user.can_upload_for(upload.area) if upload.area else request.user.is_provincial_admin
     )
-    return render(request, "indicators/upload_detail.html", {"upload": upload, "can_confirm": can_confirm})
+    values = upload.observations.select_related("area", "indicator").order_by("source_row", "pk")
+    return render(
+        request,
+        "indicators/upload_detail.html",
+        {
+            "upload": upload,
+            "can_confirm": can_confirm,
+            "values": values[:VALUES_SHOWN],
+            "value_count": values.count(),
+            "values_shown": VALUES_SHOWN,
+        },
+    )
 
 
 @require_POST

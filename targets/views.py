@@ -5,6 +5,8 @@ from .models import Section
 from .plan_text import sentence_around
 from .selectors import departments_by_role, targets_with_responsibility
 
+CONTEXT = 40  # characters of the sentence shown either side of the quotation
+
 
 def plan_outline(request):
     """The plan's outline with its targets, filterable by section, department, special column and year."""
@@ -21,8 +23,14 @@ def plan_outline(request):
     by_section: dict[int, list] = {}
     for target in targets:
         target.lead, target.cooperating = departments_by_role(target)
-        sentence = sentence_around(target.source_offset, len(target.source_text))
-        target.sentence_parts = sentence.partition(target.source_text)
+        target.sentence = sentence_around(target.source_offset, len(target.source_text))
+        before, quote, after = target.sentence.partition(target.source_text)
+        # Long sentences are shown around the quotation; the whole sentence is in the tooltip.
+        target.sentence_parts = (
+            "…" + before[-CONTEXT:] if len(before) > CONTEXT else before,
+            quote,
+            after[:CONTEXT] + "…" if len(after) > CONTEXT else after,
+        )
         by_section.setdefault(target.section_id, []).append(target)
     sections = [s for s in Section.objects.all() if s.pk in by_section or s.kind != Section.Kind.BATTLE]
     shown = {t.section.parent_id for t in targets} | set(by_section)

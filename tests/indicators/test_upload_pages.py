@@ -27,10 +27,16 @@ def test_upload_preview_confirm_in_the_browser_forms(client, city_officer, sheny
     client.force_login(city_officer)
     data = filled_template(shenyang, **Q)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("upload_new"), {
-            "area": "210100", "year": 2024, "quarter": 2, "dry_run": "on",
-            "file": SimpleUploadedFile("沈阳.xlsx", data),
-        })
+        response = client.post(
+            reverse("upload_new"),
+            {
+                "area": "210100",
+                "year": 2024,
+                "quarter": 2,
+                "dry_run": "on",
+                "file": SimpleUploadedFile("沈阳.xlsx", data),
+            },
+        )
     upload = Upload.objects.get()
     assert response.url == reverse("upload_detail", args=[upload.pk])
     page = client.get(response.url).content.decode()
@@ -45,8 +51,9 @@ def test_upload_preview_confirm_in_the_browser_forms(client, city_officer, sheny
     assert b"".join(raw.streaming_content) == data
 
 
-def test_a_rejected_upload_shows_each_problem_and_hands_back_the_file_marked(client, city_officer, shenyang,
-                                                                            filled_template, submit):
+def test_a_rejected_upload_shows_each_problem_and_hands_back_the_file_marked(
+    client, city_officer, shenyang, filled_template, submit
+):
     data = filled_template(shenyang, **Q, values={"pm25": "abc"})
     upload = submit(data, "bad.xlsx", user=city_officer, area=shenyang, **Q)
     client.force_login(city_officer)
@@ -68,11 +75,13 @@ def test_a_damaged_file_is_never_reopened_to_mark_it(client, city_officer, sheny
     assert marked.sheetnames == ["校验结果"]
 
 
-def test_an_officer_sees_only_their_own_citys_uploads(client, city_officer, make_user, dalian, submit,
-                                                      django_assert_max_num_queries):
+def test_an_officer_sees_only_their_own_citys_uploads(
+    client, city_officer, make_user, dalian, submit, django_assert_max_num_queries
+):
     other = make_user("officer-dl", "city", dalian)
-    theirs = submit(b"area_code,indicator_code,year,quarter,value\n210200,pm25,2024,2,35\n", "dl.csv", user=other,
-                    area=dalian, **Q)
+    theirs = submit(
+        b"area_code,indicator_code,year,quarter,value\n210200,pm25,2024,2,35\n", "dl.csv", user=other, area=dalian, **Q
+    )
     client.force_login(city_officer)
     assert client.get(reverse("upload_detail", args=[theirs.pk])).status_code == 404
     with django_assert_max_num_queries(8):
@@ -81,8 +90,9 @@ def test_an_officer_sees_only_their_own_citys_uploads(client, city_officer, make
     assert client.get(reverse("completeness")).status_code == 403
 
 
-def test_completeness_grid_says_on_time_late_missing_and_rejected(client, province_user, admin_user, plan, submit,
-                                                                  django_assert_max_num_queries):
+def test_completeness_grid_says_on_time_late_missing_and_rejected(
+    client, province_user, admin_user, plan, submit, django_assert_max_num_queries
+):
     from indicators.models import Area
 
     shenyang, dalian, anshan = (Area.objects.get(code=c) for c in ("210100", "210200", "210300"))
@@ -105,10 +115,16 @@ def test_completeness_grid_says_on_time_late_missing_and_rejected(client, provin
 def test_api_upload_preview_and_confirm(client, city_officer, shenyang, filled_template):
     client.force_login(city_officer)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post("/api/uploads/", {
-            "file": SimpleUploadedFile("api.xlsx", filled_template(shenyang, **Q)), "area": "210100",
-            "year": 2024, "quarter": 2, "dry_run": True,
-        })
+        response = client.post(
+            "/api/uploads/",
+            {
+                "file": SimpleUploadedFile("api.xlsx", filled_template(shenyang, **Q)),
+                "area": "210100",
+                "year": 2024,
+                "quarter": 2,
+                "dry_run": True,
+            },
+        )
     assert response.status_code == 202
     assert response.json()["status"] == "received"  # the answer comes before the worker has read the file
     body = client.get(f"/api/uploads/{response.json()['id']}/")
@@ -125,8 +141,10 @@ def test_api_upload_preview_and_confirm(client, city_officer, shenyang, filled_t
 def test_api_refuses_another_citys_upload_and_anonymous_callers(client, city_officer, dalian):
     assert client.get("/api/uploads/").status_code == 403
     client.force_login(city_officer)
-    response = client.post("/api/uploads/", {"file": SimpleUploadedFile("x.csv", b"indicator_code,value\n"),
-                                             "area": "210200", "year": 2024, "quarter": 2})
+    response = client.post(
+        "/api/uploads/",
+        {"file": SimpleUploadedFile("x.csv", b"indicator_code,value\n"), "area": "210200", "year": 2024, "quarter": 2},
+    )
     assert response.status_code == 403
     assert "您只能为沈阳市填报数据" in response.json()["detail"]
     assert not Upload.objects.exists()
@@ -138,3 +156,17 @@ def test_openapi_schema_describes_the_upload_endpoint(client, province_user):
     assert "/api/uploads/" in schema and "multipart/form-data" in schema
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower()  # Swagger UI is served by the application itself
+
+
+def test_an_uploads_page_lists_its_values_and_what_replaced_them(
+    client, city_officer, shenyang, filled_template, submit, django_assert_max_num_queries
+):
+    first = submit(filled_template(shenyang, **Q, values={"pm25": 41}), "a.xlsx", user=city_officer, area=shenyang, **Q)
+    second = submit(
+        filled_template(shenyang, **Q, values={"pm25": 39}), "b.xlsx", user=city_officer, area=shenyang, **Q
+    )
+    client.force_login(city_officer)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("upload_detail", args=[first.pk])).content.decode()
+    assert f"已被第 {second.pk} 号上传替代" in page
+    assert "细颗粒物（PM2.5）平均浓度" in page and ">41 微克/立方米<" in page

@@ -122,7 +122,7 @@ def test_rows_for_another_city_or_quarter_are_refused(plan, city_officer, shenya
 
 
 def test_a_future_quarter_and_one_before_the_baseline_are_refused(plan, admin_user, submit):
-    csv = (b"area_code,indicator_code,year,quarter,value\n210100,pm25,2099,1,40\n210100,pm25,2019,4,40\n")
+    csv = b"area_code,indicator_code,year,quarter,value\n210100,pm25,2099,1,40\n210100,pm25,2019,4,40\n"
     upload = submit(csv, "long.csv", user=admin_user)
     by_row = {e["row"]: e["message"] for e in upload.errors}
     assert "2099年第1季度尚未结束" in by_row[2]
