@@ -221,17 +221,21 @@ def _replace_rows(rows: pd.DataFrame, assignments: pd.DataFrame, incremental: bo
 
 
 def _insert_portable(rows: pd.DataFrame) -> None:
-    """SQLite (the embedded demo): bulk_create from plain Python values."""
+    """SQLite (the embedded demo): one executemany of plain Python values."""
     names = [name for name, _ in _COPY_COLUMNS]
     columns = []
     for name in names:
         series = rows[name]
+        if name == "computed_at":  # one moment for the whole batch, in the backend's own format
+            moment = connection.ops.adapt_datetimefield_value(series.iloc[0].to_pydatetime())
+            columns.append([moment] * len(series))
+            continue
         values = series.astype(object).where(series.notna(), None).tolist()
         columns.append(values)
-    Progress.objects.bulk_create(
-        [Progress(**dict(zip(names, values, strict=True))) for values in zip(*columns, strict=True)],
-        batch_size=2000,
-    )
+    sql = (f"INSERT INTO {Progress._meta.db_table} ({', '.join(names)}) "
+           f"VALUES ({', '.join(['%s'] * len(names))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(zip(*columns, strict=True)))
 
 
 def override_status(*, target, area, year: int, quarter: int, status: str, reason: str, user):
