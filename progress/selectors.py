@@ -2,46 +2,34 @@
 
 from .models import Progress
 
-
-def _number(value):
-    return "" if value is None else round(value, 6)
+# Export column → the Progress field it reads.
+EXPORT_COLUMNS = {
+    "target_code": "target__code",
+    "area_code": "area__code",
+    "actual": "actual",
+    "baseline": "baseline",
+    "target": "target_value",
+    "expected": "expected",
+    "time_share": "time_share",
+    "progress_ratio": "progress_ratio",
+    "gap": "gap",
+    "status": "status",
+    "projection": "projection",
+}
+_TEXT_COLUMNS = {"target_code", "area_code", "status"}
 
 
 def progress_export_rows(*, year: int, quarter: int) -> list[dict]:
+    """One quarter of the Progress table, in plan order and area order, numbers rounded to 6 decimals."""
     rows = (
         Progress.objects.filter(year=year, quarter=quarter)
         .order_by("target__order", "area__order")
-        .values_list(
-            "target__code",
-            "area__code",
-            "actual",
-            "baseline",
-            "target_value",
-            "expected",
-            "time_share",
-            "progress_ratio",
-            "gap",
-            "status",
-            "projection",
-        )
+        .values_list(*EXPORT_COLUMNS.values())
     )
-    names = [
-        "target_code",
-        "area_code",
-        "actual",
-        "baseline",
-        "target",
-        "expected",
-        "time_share",
-        "progress_ratio",
-        "gap",
-        "status",
-        "projection",
+    return [
+        {
+            name: value if name in _TEXT_COLUMNS else ("" if value is None else round(value, 6))
+            for name, value in zip(EXPORT_COLUMNS, values, strict=True)
+        }
+        for values in rows
     ]
-    out = []
-    for values in rows:
-        row = dict(zip(names, values, strict=True))
-        for key in ("actual", "baseline", "target", "expected", "time_share", "progress_ratio", "gap", "projection"):
-            row[key] = _number(row[key])
-        out.append(row)
-    return out

@@ -232,8 +232,7 @@ def _insert_portable(rows: pd.DataFrame) -> None:
             continue
         values = series.astype(object).where(series.notna(), None).tolist()
         columns.append(values)
-    sql = (f"INSERT INTO {Progress._meta.db_table} ({', '.join(names)}) "
-           f"VALUES ({', '.join(['%s'] * len(names))})")
+    sql = f"INSERT INTO {Progress._meta.db_table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
     with connection.cursor() as cursor:
         cursor.executemany(sql, list(zip(*columns, strict=True)))
 

@@ -3,21 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from progress.selectors import progress_export_rows
-
-COLUMNS = [
-    "target_code",
-    "area_code",
-    "actual",
-    "baseline",
-    "target",
-    "expected",
-    "time_share",
-    "progress_ratio",
-    "gap",
-    "status",
-    "projection",
-]
+from progress.selectors import EXPORT_COLUMNS, progress_export_rows
 
 
 class Command(BaseCommand):
@@ -33,6 +19,8 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
+        writer = csv.DictWriter(
+            self.stdout, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n", extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(rows)
