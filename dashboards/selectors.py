@@ -1,0 +1,274 @@
+"""Reads for the dashboards: the plan's metadata and the Progress table as pandas frames.
+
+Each function makes a fixed number of queries whatever the number of cities, targets or quarters (values_list into
+frames, never a query per row), and none recomputes progress: pages read what progress.services wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Q
+
+from indicators.models import Area, Indicator, Observation, Upload
+from progress.models import Progress, StatusOverride
+from targets.models import Department, Responsibility, Section, SpecialColumn, Target
+
+REPORTING_LEVELS = (Area.Level.CITY, Area.Level.PILOT_ZONE)
+HEADLINE_SECTION = "1"  # 一、总体目标: the plan's headline targets
+
+PROGRESS_FIELDS = [
+    "target_id",
+    "area_id",
+    "year",
+    "quarter",
+    "actual",
+    "actual_year",
+    "actual_quarter",
+    "actual_derived_from",
+    "ytd_value",
+    "yoy_change",
+    "baseline",
+    "baseline_source",
+    "target_value",
+    "time_share",
+    "expected",
+    "progress_ratio",
+    "gap",
+    "gap_share",
+    "status",
+    "projection",
+    "projection_status",
+    "schedule_ratio",
+]
+OVERRIDE_FIELDS = ["target_id", "area_id", "year", "quarter", "override_status", "override_reason"]
+
+
+@dataclass
+class PlanMeta:
+    """The plan as the pages need it: small frames read once and cached (see views)."""
+
+    targets: pd.DataFrame  # index target_id
+    responsibilities: pd.DataFrame  # target_id, department, role
+    departments: pd.DataFrame  # index code: name, name_en
+    areas: pd.DataFrame  # index area_id: code, name, name_en, level
+    sections: pd.DataFrame  # index code: title, kind, theme
+    special_columns: pd.DataFrame  # index number: title
+    indicators: pd.DataFrame  # index indicator_id: code, name, name_en, unit, direction, seasonal, reported_by
+
+    @property
+    def province_id(self) -> int | None:
+        ids = self.areas.index[self.areas["level"] == Area.Level.PROVINCE]
+        return int(ids[0]) if len(ids) else None
+
+    @property
+    def reporting_area_ids(self) -> list[int]:
+        """The 14 cities and 沈抚示范区, in the plan's order."""
+        return [int(i) for i in self.areas.index[self.areas["level"].isin(REPORTING_LEVELS)]]
+
+    def area_by_code(self, code: str) -> int | None:
+        ids = self.areas.index[self.areas["code"] == code]
+        return int(ids[0]) if len(ids) else None
+
+    def target_by_code(self, code: str) -> int | None:
+        ids = self.targets.index[self.targets["code"] == code]
+        return int(ids[0]) if len(ids) else None
+
+
+def section_group(code: str) -> str:
+    """The overview's grouping of a section: 一 (总体目标), each chapter of 二 (蓝天, 碧水 …), and 三 (保障措施)."""
+    parts = code.split(".")
+    return ".".join(parts[:2]) if parts[0] == "2" and len(parts) > 1 else parts[0]
+
+
+def _value_display(comparator, value, deadline, unit) -> str:
+    """Target.value_display for a row of values (≤ 34 微克/立方米, ↓ 15%, ✓ 2025-12-31)."""
+    if comparator == Target.Comparator.DONE_BY and deadline is None:
+        return ""
+    if comparator != Target.Comparator.DONE_BY and (value is None or value != value):
+        return ""
+    return Target(comparator=comparator, value=value, deadline=deadline, unit=unit).value_display
+
+
+def plan_meta() -> PlanMeta:
+    """Seven queries: targets (with section, indicator, special column), responsibilities, departments, areas,
+    sections, special columns, indicators."""
+    targets = pd.DataFrame.from_records(
+        Target.objects.order_by("order", "pk").values(
+            "id",
+            "code",
+            "name",
+            "comparator",
+            "value",
+            "unit",
+            "target_year",
+            "deadline",
+            "baseline_year",
+            "scope",
+            "binding",
+            "source_text",
+            "source_offset",
+            "order",
+            "measure_id",
+            "section__code",
+            "special_column__number",
+            "project__name",
+            "indicator_id",
+            "indicator__code",
+            "indicator__name",
+            "indicator__seasonal",
+            "indicator__direction",
+        ),
+        columns=[
+            "id",
+            "code",
+            "name",
+            "comparator",
+            "value",
+            "unit",
+            "target_year",
+            "deadline",
+            "baseline_year",
+            "scope",
+            "binding",
+            "source_text",
+            "source_offset",
+            "order",
+            "measure_id",
+            "section__code",
+            "special_column__number",
+            "project__name",
+            "indicator_id",
+            "indicator__code",
+            "indicator__name",
+            "indicator__seasonal",
+            "indicator__direction",
+        ],
+    ).rename(
+        columns={
+            "section__code": "section",
+            "special_column__number": "special_column",
+            "project__name": "project",
+            "indicator__code": "indicator_code",
+            "indicator__name": "indicator_name",
+            "indicator__seasonal": "seasonal",
+            "indicator__direction": "direction",
+        }
+    )
+    targets["group"] = targets["section"].map(section_group)
+    targets["value_display"] = [
+        _value_display(c, v, d, u)
+        for c, v, d, u in zip(
+            targets["comparator"], targets["value"], targets["deadline"], targets["unit"], strict=True
+        )
+    ]
+    targets = targets.set_index("id")
+    clauses = pd.DataFrame.from_records(
+        Responsibility.objects.order_by("measure_id", "order").values_list("measure_id", "department__code", "role"),
+        columns=["measure_id", "department", "role"],
+    )
+    responsibilities = (
+        targets[["measure_id"]]
+        .reset_index()
+        .merge(clauses, on="measure_id")
+        .rename(columns={"id": "target_id"})[["target_id", "department", "role"]]
+    )
+    departments = pd.DataFrame.from_records(
+        Department.objects.order_by("order", "pk").values_list("code", "name", "name_en"),
+        columns=["code", "name", "name_en"],
+    ).set_index("code")
+    areas = pd.DataFrame.from_records(
+        Area.objects.order_by("order", "code").values_list("id", "code", "name", "name_en", "level"),
+        columns=["id", "code", "name", "name_en", "level"],
+    ).set_index("id")
+    sections = pd.DataFrame.from_records(
+        Section.objects.order_by("order", "pk").values_list("code", "title", "kind", "theme"),
+        columns=["code", "title", "kind", "theme"],
+    ).set_index("code")
+    special_columns = pd.DataFrame.from_records(
+        SpecialColumn.objects.order_by("number").values_list("number", "title"), columns=["number", "title"]
+    ).set_index("number")
+    indicators = pd.DataFrame.from_records(
+        Indicator.objects.order_by("order", "code").values_list(
+            "id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"
+        ),
+        columns=["id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"],
+    ).set_index("id")
+    return PlanMeta(targets, responsibilities, departments, areas, sections, special_columns, indicators)
+
+
+def latest_quarter() -> tuple[int, int] | None:
+    """The latest quarter the Progress table holds (one query, on the (year, quarter, status) index)."""
+    row = Progress.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def _frame(progress, overrides) -> pd.DataFrame:
+    rows = pd.DataFrame.from_records(progress.values_list(*PROGRESS_FIELDS), columns=PROGRESS_FIELDS)
+    judged = pd.DataFrame.from_records(
+        overrides.values_list("target_id", "area_id", "year", "quarter", "status", "reason"), columns=OVERRIDE_FIELDS
+    )
+    rows = rows.merge(judged, on=["target_id", "area_id", "year", "quarter"], how="left")
+    for column in ("override_status", "override_reason"):
+        rows[column] = rows[column].astype(object).where(rows[column].notna(), "")
+    float_columns = [
+        "actual",
+        "ytd_value",
+        "yoy_change",
+        "baseline",
+        "target_value",
+        "time_share",
+        "expected",
+        "progress_ratio",
+        "gap",
+        "gap_share",
+        "projection",
+        "schedule_ratio",
+        "actual_year",
+        "actual_quarter",
+        "actual_derived_from",
+    ]
+    rows[float_columns] = rows[float_columns].astype(float)
+    return rows
+
+
+def quarter_progress(year: int, quarter: int) -> pd.DataFrame:
+    """Every Progress row of one quarter, with the administrator's override beside each (two queries)."""
+    return _frame(
+        Progress.objects.filter(year=year, quarter=quarter),
+        StatusOverride.objects.filter(year=year, quarter=quarter),
+    )
+
+
+def progress_series(
+    *, through: tuple[int, int], area_ids: list[int] | None = None, target_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Progress rows of every quarter up to `through` for the given areas and targets (two queries)."""
+    year, quarter = through
+    upto = Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
+    progress = Progress.objects.filter(upto)
+    overrides = StatusOverride.objects.filter(upto)
+    if area_ids is not None:
+        progress, overrides = progress.filter(area_id__in=area_ids), overrides.filter(area_id__in=area_ids)
+    if target_ids is not None:
+        progress, overrides = progress.filter(target_id__in=target_ids), overrides.filter(target_id__in=target_ids)
+    return _frame(progress.order_by("year", "quarter"), overrides).sort_values(["year", "quarter"], kind="stable")
+
+
+def indicator_values(*, indicator_id: int, year: int, quarter: int) -> pd.DataFrame:
+    """Current reported values (year-to-date) of one indicator in one quarter, per area (one query)."""
+    return pd.DataFrame.from_records(
+        Observation.objects.filter(is_current=True, indicator_id=indicator_id, year=year, quarter=quarter).values_list(
+            "area_id", "value"
+        ),
+        columns=["area_id", "value"],
+    )
+
+
+def area_uploads(*, area_id: int, year: int, quarter: int) -> tuple[Upload | None, Upload | None]:
+    """(the area's latest upload, its latest upload for the quarter): two queries."""
+    uploads = Upload.objects.filter(area_id=area_id).select_related("uploaded_by").order_by("-created_at", "-pk")
+    latest = uploads.first()
+    for_quarter = uploads.filter(year=year, quarter=quarter).exclude(status=Upload.Status.DUPLICATE).first()
+    return latest, for_quarter

@@ -1,0 +1,217 @@
+"""The dashboard pages: thin doors that check access, read the filters from the URL, and render or export a Page
+built by dashboards.pages and cached per quarter, filters, language and progress version."""
+
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from indicators.periods import today
+from indicators.selectors import completeness_grid
+
+from . import pages
+from .cache import memoised, versioned
+from .filters import parse_filters
+from .selectors import area_uploads, latest_quarter, plan_meta
+
+SPLIT = "<!--dash-split-->"
+META_TIMEOUT = 10 * 60
+COMPLETENESS_TIMEOUT = 60
+
+
+def _meta():
+    return memoised("meta", (), plan_meta, META_TIMEOUT)
+
+
+def _latest():
+    return memoised("latest", (), latest_quarter, META_TIMEOUT)
+
+
+def _own_city(request, **params) -> HttpResponse | None:
+    """A city officer sees their own city's page only: cross-city pages send them there (see the package docs)."""
+    user = request.user
+    if user.sees_everything:
+        return None
+    if user.area_id is None:
+        raise PermissionDenied(_("没有所属地区的账号不能查看看板。"))
+    keep = {name: request.GET.get(name, "") for name in ("quarter", "target")}
+    keep.update(params)
+    query = urlencode({k: v for k, v in keep.items() if v})
+    return redirect(reverse("dash_city", args=[user.area.code]) + (f"?{query}" if query else ""))
+
+
+def _csv(chart, filename: str) -> HttpResponse:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
+    response = HttpResponse(("\ufeff" + chart.csv_text()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _respond(
+    request, name: str, filters, parts: tuple, build, *, live_charts=(), extra=None, body_extra=None
+) -> HttpResponse:
+    """Render (or, with ?export=<chart>, export as CSV) the page `build` makes. The rendered HTML is cached apart
+    from the Page itself, so that a warm request reads one string and never unpickles the figures."""
+    key = (get_language(), name, filters.cache_parts(), *parts)
+    export_base = filters.query(quarter=filters.quarter_code) + "&export="
+    export = request.GET.get("export")
+    if export:
+        page = versioned(f"page:{name}", key, build)
+        chart = page.chart(export) or next((c for c in live_charts if c.key == export), None)
+        if chart is None:
+            raise Http404(_("没有这个图表。"))
+        return _csv(chart, f"{name}-{export}-{filters.quarter_code}.csv")
+
+    def body() -> dict:
+        page = versioned(f"page:{name}", key, build)
+        context = {"page": page, **page.context, "path": request.path, "export_base": export_base, **(body_extra or {})}
+        return {"title": page.title, "html": render_to_string(f"dashboards/{name}.html", context)}
+
+    cached = versioned(f"html:{name}", (*key, request.path), body)
+    top, _split, main = cached["html"].partition(SPLIT)
+    context = {
+        "title": cached["title"],
+        "top": top,
+        "main": main,
+        "live_charts": live_charts,
+        "export_base": export_base,
+        **(extra or {}),
+    }
+    return render(request, "dashboards/page.html", context)
+
+
+def _no_data(request):
+    return render(request, "dashboards/empty.html", status=200)
+
+
+def overview(request):
+    if (elsewhere := _own_city(request)) is not None:
+        return elsewhere
+    meta, latest = _meta(), _latest()
+    if latest is None:
+        return _no_data(request)
+    filters = parse_filters(request.GET, meta, latest)
+
+    def completeness():
+        areas, _quarters, grid = completeness_grid(start=filters.period, end=filters.period, today=today())
+        return pages.completeness_chart(areas, filters.period, grid, meta, pages.Labels())
+
+    # Uploads are not in the Progress table: the completeness chart lives a minute in the cache, not a version.
+    live = [versioned("completeness", (get_language(), filters.period, today()), completeness, COMPLETENESS_TIMEOUT)]
+    return _respond(request, "overview", filters, (), lambda: pages.overview(meta, filters), live_charts=live)
+
+
+def city_index(request):
+    """The officer's own city, or the first reporting city for provincial users."""
+    meta = _meta()
+    if not request.user.sees_everything:
+        return _own_city(request)
+    ids = meta.reporting_area_ids
+    if not ids:
+        raise Http404(_("没有报送地区。"))
+    query = request.GET.urlencode()
+    return redirect(reverse("dash_city", args=[meta.areas.loc[ids[0], "code"]]) + (f"?{query}" if query else ""))
+
+
+def city(request, code: str):
+    meta, latest = _meta(), _latest()
+    area_id = meta.area_by_code(code)
+    if area_id is None or area_id not in meta.reporting_area_ids:
+        raise Http404(_("没有这个城市。"))
+    if not (request.user.sees_everything or request.user.area_id == area_id):
+        raise PermissionDenied(_("市级用户只能查看本市的看板。"))
+    if latest is None:
+        return _no_data(request)
+    filters = parse_filters(request.GET, meta, latest, {"target": lambda v: meta.target_by_code(v) is not None})
+    latest_upload, quarter_upload = area_uploads(area_id=area_id, year=filters.year, quarter=filters.quarter)
+    uploads = {"latest_upload": latest_upload, "quarter_upload": quarter_upload, "area_id": area_id}
+    return _respond(
+        request,
+        "city",
+        filters,
+        (code, request.user.sees_everything),  # a city officer's page has no link to the cross-city pages
+        lambda: pages.city(meta, filters, area_id),
+        extra={"uploads": uploads},
+        body_extra={"cross_city": request.user.sees_everything},
+    )
+
+
+def league(request):
+    if (elsewhere := _own_city(request)) is not None:
+        return elsewhere
+    meta, latest = _meta(), _latest()
+    if latest is None:
+        return _no_data(request)
+    filters = parse_filters(request.GET, meta, latest, {"target": lambda v: meta.target_by_code(v) is not None})
+    return _respond(request, "league", filters, (), lambda: pages.league(meta, filters))
+
+
+def departments(request):
+    if (elsewhere := _own_city(request)) is not None:
+        return elsewhere
+    meta, latest = _meta(), _latest()
+    if latest is None:
+        return _no_data(request)
+    filters = parse_filters(request.GET, meta, latest, {"role": lambda v: v == "lead"})
+    return _respond(request, "departments", filters, (), lambda: pages.departments(meta, filters))
+
+
+def department(request, code: str):
+    if (elsewhere := _own_city(request)) is not None:
+        return elsewhere
+    meta, latest = _meta(), _latest()
+    if code not in meta.departments.index:
+        raise Http404(_("没有这个部门。"))
+    if latest is None:
+        return _no_data(request)
+    filters = parse_filters(request.GET, meta, latest)
+    return _respond(request, "department", filters, (code,), lambda: pages.department(meta, filters, code))
+
+
+def target_index(request):
+    meta = _meta()
+    headline = meta.targets.index[meta.targets["group"] == "1"]
+    first = headline[0] if len(headline) else (meta.targets.index[0] if len(meta.targets) else None)
+    if first is None:
+        raise Http404(_("方案尚未载入。"))
+    return redirect("dash_target", code=meta.targets.loc[first, "code"])
+
+
+def target(request, code: str):
+    if (elsewhere := _own_city(request, target=code)) is not None:
+        return elsewhere
+    meta, latest = _meta(), _latest()
+    target_id = meta.target_by_code(code)
+    if target_id is None:
+        raise Http404(_("没有这个目标。"))
+    if latest is None:
+        return _no_data(request)
+    filters = parse_filters(request.GET, meta, latest)
+    return _respond(request, "target", filters, (code,), lambda: pages.target(meta, filters, target_id))
+
+
+def city_map(request):
+    if (elsewhere := _own_city(request)) is not None:
+        return elsewhere
+    meta, latest = _meta(), _latest()
+    if latest is None:
+        return _no_data(request)
+    codes = set(meta.indicators.loc[pages.map_indicators(meta), "code"])
+    filters = parse_filters(
+        request.GET, meta, latest, {"indicator": lambda v: v in codes, "colour": lambda v: v == "status"}
+    )
+    return _respond(request, "map", filters, (), lambda: pages.city_map(meta, filters))
+
+
+def help_progress(request):
+    """docs/progress.md, the definitions of every figure the pages show, as plain text in the page."""
+    path = Path(settings.BASE_DIR) / "docs" / "progress.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return render(request, "dashboards/help.html", {"text": text})

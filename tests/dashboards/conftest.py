@@ -1,0 +1,174 @@
+"""Fixtures for the dashboards: Progress rows made quickly (synthetic, for query counts and page logic) or through the
+real pipeline (demo observations stored as one upload, then the real recompute), and a cache emptied per test."""
+
+import datetime
+
+import numpy as np
+import pytest
+
+STATUSES = ["achieved", "on_track", "at_risk", "off_track", "regressing", "overdue", "no_baseline", "no_data"]
+WEIGHTS = [0.3, 0.25, 0.15, 0.1, 0.05, 0.1, 0.025, 0.025]
+RATIO_OF = {"achieved": 1.05, "on_track": 1.0, "at_risk": 0.75, "off_track": 0.3, "regressing": -0.2, "overdue": 0.8}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Page caches key on progress_version(), which starts again at 1 in every test: start from an empty cache."""
+    from django.core.cache import cache
+
+    from dashboards.cache import forget_memo
+
+    cache.clear()
+    forget_memo()
+    yield
+    cache.clear()
+    forget_memo()
+
+
+def reporting_codes(n: int) -> list[str]:
+    from indicators.demo_data import REPORTING_UNITS
+
+    return list(REPORTING_UNITS[:n])
+
+
+@pytest.fixture
+def synthetic_progress(plan):
+    """make(cities=15, quarters=[...]): Progress rows for every (target, area) the engine would assess, for the
+    province and the first `cities` reporting areas, in each quarter, with varied statuses. Returns the row count."""
+
+    def make(*, cities: int = 15, quarters=((2024, 4), (2025, 1), (2025, 2)), seed: int = 7) -> int:
+        from django.utils import timezone
+
+        from indicators.models import Area
+        from progress.models import Progress
+        from progress.services import build_assignments
+
+        keep = set(Area.objects.filter(code__in=[*reporting_codes(cities), "210000"]).values_list("pk", flat=True))
+        pairs = build_assignments()
+        pairs = pairs[pairs["area_id"].isin(keep)][["target_id", "area_id"]].to_numpy()
+        rng = np.random.default_rng(seed)
+        now = timezone.now()
+        rows = []
+        for k, (year, quarter) in enumerate(sorted(quarters)):
+            share = min(1.0, (4 * (year - 2020) + quarter - 4) / 20)
+            picks = rng.choice(len(STATUSES), size=len(pairs), p=WEIGHTS)
+            for (target_id, area_id), pick in zip(pairs, picks, strict=True):
+                status = STATUSES[pick]
+                ratio = RATIO_OF.get(status)
+                progress = None if ratio is None else (ratio if status in ("achieved", "overdue") else ratio * share)
+                baseline, target = 50.0, 40.0
+                actual = None if progress is None else baseline + progress * (target - baseline)
+                schedule = None if progress is None else (1.0 if status == "achieved" else max(-1, min(1, ratio)))
+                rows.append(
+                    Progress(
+                        target_id=int(target_id),
+                        area_id=int(area_id),
+                        year=year,
+                        quarter=quarter,
+                        actual=actual,
+                        actual_year=None if actual is None else year,
+                        actual_quarter=None if actual is None else quarter,
+                        ytd_value=None if actual is None else actual + 3,  # read for seasonal indicators only
+                        yoy_change=None if actual is None else -0.5 - k,
+                        baseline=baseline,
+                        baseline_source="observed",
+                        target_value=target,
+                        time_share=share,
+                        expected=baseline + share * (target - baseline),
+                        progress_ratio=progress,
+                        gap=None if actual is None else actual - target,
+                        gap_share=None if actual is None else (actual - target) / 10,
+                        status=status,
+                        projection=None if actual is None else actual - 1 - k,
+                        projection_status="likely",
+                        sdg_status="moderate",
+                        schedule_ratio=schedule,
+                        computed_at=now,
+                    )
+                )
+        Progress.objects.bulk_create(rows, batch_size=2000)
+        return len(rows)
+
+    return make
+
+
+@pytest.fixture
+def uploader(make_user, plan):
+    return make_user("dash-uploader", "admin", is_staff=True)
+
+
+def store_demo_progress(*, uploader, through=(2025, 4), years=(2020, 2023, 2024, 2025)) -> None:
+    """Demo observations for a few years stored as one accepted upload, a quarterly upload per city for the latest
+    quarter (one late, one missing), an override, then the real recompute."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from indicators.demo_data import demo_observations
+    from indicators.models import Area, Indicator, Upload
+    from indicators.periods import quarter_end
+    from indicators.uploads.storage import store_observations
+    from progress.models import StatusOverride
+    from progress.services import recompute_progress
+    from targets.models import Target
+
+    frame = demo_observations(through=through)
+    frame = frame[frame["year"].isin(years)]
+    areas = dict(Area.objects.values_list("code", "pk"))
+    indicators = dict(Indicator.objects.values_list("code", "pk"))
+    rows = frame.assign(
+        area_id=frame["area_code"].map(areas),
+        indicator_id=frame["indicator_code"].map(indicators),
+        row=np.arange(2, len(frame) + 2),
+    )
+    with transaction.atomic():
+        upload = Upload.objects.create(
+            kind=Upload.Kind.LONG,
+            file="uploads/test/demo.csv",
+            original_name="演示数据.csv",
+            extension=".csv",
+            size=1,
+            sha256="0" * 64,
+            uploaded_by=uploader,
+            status=Upload.Status.ACCEPTED,
+            rows_total=len(rows),
+        )
+        store_observations(upload, rows)
+        due = quarter_end(*through)
+        for i, area in enumerate(Area.objects.filter(code__in=reporting_codes(15)).order_by("code")):
+            if area.code == "210900":
+                continue  # 阜新: not in yet
+            days = 30 if area.code == "210700" else 5 + i % 7  # 锦州: late
+            sent = timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=days), datetime.time(9)))
+            Upload.objects.create(
+                area=area,
+                year=through[0],
+                quarter=through[1],
+                file=f"uploads/test/{area.code}.xlsx",
+                original_name=f"{area.name}{through[0]}年第{through[1]}季度.xlsx",
+                extension=".xlsx",
+                size=1,
+                sha256=f"{i + 1:064d}",
+                uploaded_by=uploader,
+                created_at=sent,
+                status=Upload.Status.ACCEPTED,
+                rows_total=60,
+                warnings=[{"level": "warning", "rule": "big_change", "message": "较上季度变化较大，请核实。", "row": 7}]
+                if area.code == "210100"
+                else [],
+            )
+        StatusOverride.objects.create(
+            target=Target.objects.get(code="1-02"),
+            area=Area.objects.get(code="210100"),
+            year=through[0],
+            quarter=through[1],
+            status="on_track",
+            reason="监测站点搬迁，经核定按序时推进。",
+            created_by=uploader,
+        )
+    recompute_progress(through=through)
+
+
+@pytest.fixture
+def demo_progress(uploader):
+    store_demo_progress(uploader=uploader)
+    return (2025, 4)
