@@ -171,13 +171,13 @@ def recompute_progress(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         _replace_rows(rows, assignments, incremental)
-        transaction.on_commit(_bump_version)
+        transaction.on_commit(bump_version)
     return RecomputeReport(
         rows_written=len(rows), assignments=len(assignments), seconds=time.perf_counter() - started, through=through
     )
 
 
-def _bump_version() -> None:
+def bump_version() -> None:
     try:
         cache.incr(PROGRESS_VERSION_KEY)
     except ValueError:
@@ -257,5 +257,5 @@ def override_status(*, target, area, year: int, quarter: int, status: str, reaso
         quarter=quarter,
         defaults={"status": status, "reason": reason.strip(), "created_by": user},
     )
-    transaction.on_commit(_bump_version)
+    transaction.on_commit(bump_version)
     return override

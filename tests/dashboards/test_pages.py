@@ -186,14 +186,14 @@ def test_real_progress_shows_on_every_page(province_client, demo_progress):
 
 def test_a_recompute_invalidates_the_cached_figures(province_client, synthetic_progress):
     from progress.models import Progress
-    from progress.services import _bump_version
+    from progress.services import bump_version
 
     synthetic_progress(quarters=[(2025, 2)])
     url = reverse("dash_league")
     before = province_client.get(url, {"export": "league"}).content
     Progress.objects.filter(area__code="211400").update(status="achieved", schedule_ratio=1.0)
     assert province_client.get(url, {"export": "league"}).content == before  # cached: nothing recomputed yet
-    _bump_version()  # what every recompute does on commit
+    bump_version()  # what every recompute does on commit
     after = province_client.get(url, {"export": "league"}).content.decode("utf-8-sig")
     assert after.splitlines()[1].split(",")[1] == "葫芦岛市"  # all achieved: first
 

@@ -203,3 +203,40 @@ def test_an_administrator_overrides_a_status_with_a_reason_kept_in_history(
         "冬季沙尘输入，经省站核定剔除后达序时进度",
         "复核后撤回剔除",
     ]
+
+
+def test_a_per_city_value_edited_in_the_admin_is_recomputed(plan, observe, admin_user, client):
+    from django.test import TestCase
+
+    from targets.models import TargetAreaValue
+
+    observe(("210100", "wastewater_reuse_rate", 2020, 4, 20.0), ("210100", "wastewater_reuse_rate", 2024, 4, 26.0))
+    recompute_progress(through=(2024, 4))
+    value = TargetAreaValue.objects.get(target__code="2.1.1-12", area__code="210100")
+    assert row("2.1.1-12", "210100", 2024, 4).target_value == 30.0
+    client.force_login(admin_user)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/admin/targets/target/{value.target_id}/change/", {
+            **_target_form(value.target), "area_values-TOTAL_FORMS": "2", "area_values-INITIAL_FORMS": "2",
+            "area_values-0-id": str(value.pk), "area_values-0-target": str(value.target_id),
+            "area_values-0-area": str(value.area_id), "area_values-0-value": "32",
+            **_other_area_value(value.target, skip=value.pk),
+        })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert row("2.1.1-12", "210100", 2024, 4).target_value == 32.0
+
+
+def _target_form(target):
+    fields = ["code", "name", "comparator", "value", "value_text", "unit", "target_year", "baseline_year",
+              "baseline_value", "scope", "source_text", "source_offset", "note"]
+    data = {name: "" if getattr(target, name) is None else getattr(target, name) for name in fields}
+    data.update(section=target.section_id, measure=target.measure_id, indicator=target.indicator_id,
+                binding="on" if target.binding else "", deadline=target.deadline or "",
+                special_column=target.special_column_id or "", project=target.project_id or "")
+    return data
+
+
+def _other_area_value(target, skip):
+    other = target.area_values.exclude(pk=skip).get()
+    return {"area_values-1-id": str(other.pk), "area_values-1-target": str(target.pk),
+            "area_values-1-area": str(other.area_id), "area_values-1-value": f"{other.value:g}"}
