@@ -179,19 +179,25 @@ class Observation(models.Model):
     """One value for one area, indicator and quarter (year-to-date), from one upload. Never edited in place: a later
     upload marks it superseded and adds its own."""
 
-    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT)
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT)
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, db_index=False)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, db_index=False)
     year = models.PositiveSmallIntegerField(_("年份"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
     value = models.FloatField(_("数值"))
     note = models.CharField(_("备注"), max_length=500, blank=True)
     upload = models.ForeignKey(
-        Upload, verbose_name=_("来源上传"), on_delete=models.PROTECT, related_name="observations"
+        Upload, verbose_name=_("来源上传"), on_delete=models.PROTECT, related_name="observations", db_constraint=False
     )
     source_row = models.PositiveIntegerField(_("来源行号"), null=True, blank=True)
     is_current = models.BooleanField(_("现行值"), default=True)
     superseded_by = models.ForeignKey(
-        Upload, verbose_name=_("被替代于"), null=True, blank=True, on_delete=models.PROTECT, related_name="superseded"
+        Upload,
+        verbose_name=_("被替代于"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded",
+        db_index=False,
     )
     superseded_at = models.DateTimeField(_("替代时间"), null=True, blank=True)
 
@@ -211,6 +217,9 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["area", "year", "quarter"], name="obs_area_period"),
             models.Index(fields=["indicator", "year", "quarter"], name="obs_indicator_period"),
+            models.Index(
+                fields=["superseded_by"], condition=models.Q(superseded_by__isnull=False), name="obs_superseded_by"
+            ),
         ]
 
     def __str__(self):

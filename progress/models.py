@@ -46,8 +46,12 @@ class BaselineSource(models.TextChoices):
 
 class Progress(models.Model):
     # Few indexes on purpose: each one slows the bulk write of a million rows (the unique key serves target lookups).
-    target = models.ForeignKey("targets.Target", on_delete=models.CASCADE, related_name="progress", db_index=False)
-    area = models.ForeignKey("indicators.Area", on_delete=models.CASCADE, related_name="progress", db_index=False)
+    target = models.ForeignKey(
+        "targets.Target", on_delete=models.CASCADE, related_name="progress", db_index=False, db_constraint=False
+    )
+    area = models.ForeignKey(
+        "indicators.Area", on_delete=models.CASCADE, related_name="progress", db_index=False, db_constraint=False
+    )
     year = models.PositiveSmallIntegerField(_("年份"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
     actual = models.FloatField(_("实际值"), null=True)

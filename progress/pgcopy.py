@@ -18,6 +18,9 @@ _POSTGRES_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")
 def _column(frame: pd.DataFrame, name: str, kind: str):
     """(values, null mask, text codes or None) for one column."""
     series = frame[name]
+    if kind == "text" and isinstance(series.dtype, pd.CategoricalDtype):  # the engine's statuses: codes already made
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+        return [str(c).encode("utf-8") for c in series.cat.categories], codes < 0, codes
     if kind == "text":
         values = series.astype(object)
         null = values.isna().to_numpy()

@@ -237,7 +237,8 @@ def _rows_from_grid(grid: pd.DataFrame, sheet: str) -> ReadResult:
     rows["raw_value"] = rows["value"]
     rows["value"] = parse_numbers(rows["value"])
     # Rows with nothing in them at all are layout, not data.
-    blank = rows["indicator_code"].eq("") & _text(rows["raw_value"]).eq("")
+    blank = rows["indicator_code"].eq("").to_numpy(copy=True)  # only rows without a code can be blank: look at those
+    blank[blank] = _text(rows.loc[blank, "raw_value"]).eq("").to_numpy()
     rows = rows[~blank].reset_index(drop=True)
     return ReadResult(rows=rows, sheet=sheet, columns=labels)
 
@@ -245,6 +246,8 @@ def _rows_from_grid(grid: pd.DataFrame, sheet: str) -> ReadResult:
 def _text(column: pd.Series) -> pd.Series:
     """Cells as trimmed text; integral floats lose their '.0' (a code typed as a number stays a code)."""
     values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # every cell is text (a CSV, codes in a sheet)
+        return pd.Series([v.strip() for v in values], index=column.index, dtype=object)
     out = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):  # object cells of mixed types: a comprehension is the fast path here
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -258,15 +261,17 @@ def _text(column: pd.Series) -> pd.Series:
 
 def parse_numbers(column: pd.Series) -> pd.Series:
     """Numbers as people type them: thousands separators, full-width digits, a trailing %, surrounding spaces."""
-    numeric = pd.to_numeric(column, errors="coerce")
-    is_text = column.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    numeric = pd.to_numeric(column, errors="coerce").astype(float)
+    # Only cells plain parsing could not read need the clean-up below (in a clean file: none).
+    failed = numeric.isna().to_numpy() & column.notna().to_numpy()
+    is_text = np.zeros(len(column), dtype=bool)
+    is_text[failed] = column[failed].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     if not is_text.any():
-        return numeric.astype(float)
+        return numeric
     text = pd.Series(column[is_text].to_numpy(dtype=str), index=column.index[is_text])
     text = text.str.translate(_FULL_WIDTH).str.replace(r"\s+", "", regex=True).str.removesuffix("%")
     thousands = text.str.fullmatch(_THOUSANDS)
     text = text.where(~thousands, text.str.replace(",", "", regex=False))
-    numeric = numeric.astype(float)
     numeric[is_text] = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     return numeric
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators.periods import BASELINE_YEAR, previous_quarter
+from indicators.periods import BASELINE_YEAR
 
 from .issues import Issue
 from .reading import ReadResult
@@ -261,9 +261,12 @@ def _change_warnings(good: pd.DataFrame, current: pd.DataFrame, indicators: pd.D
     if limited.empty:
         return []
     seasonal = limited["indicator_code"].map(indicators["seasonal"]).astype(bool)
+    first = limited["quarter"] == 1  # previous_quarter, on whole columns
     previous = pd.DataFrame(
-        [previous_quarter(y, q) for y, q in zip(limited["year"], limited["quarter"], strict=True)],
-        columns=["year", "quarter"],
+        {
+            "year": np.where(first, limited["year"] - 1, limited["year"]),
+            "quarter": np.where(first, 4, limited["quarter"] - 1),
+        },
         index=limited.index,
     )
     compare = limited[["area_code", "indicator_code", "row", "value"]].copy()

@@ -216,27 +216,73 @@ def test_a_per_city_value_edited_in_the_admin_is_recomputed(plan, observe, admin
     assert row("2.1.1-12", "210100", 2024, 4).target_value == 30.0
     client.force_login(admin_user)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(f"/admin/targets/target/{value.target_id}/change/", {
-            **_target_form(value.target), "area_values-TOTAL_FORMS": "2", "area_values-INITIAL_FORMS": "2",
-            "area_values-0-id": str(value.pk), "area_values-0-target": str(value.target_id),
-            "area_values-0-area": str(value.area_id), "area_values-0-value": "32",
-            **_other_area_value(value.target, skip=value.pk),
-        })
+        response = client.post(
+            f"/admin/targets/target/{value.target_id}/change/",
+            {
+                **_target_form(value.target),
+                "area_values-TOTAL_FORMS": "2",
+                "area_values-INITIAL_FORMS": "2",
+                "area_values-0-id": str(value.pk),
+                "area_values-0-target": str(value.target_id),
+                "area_values-0-area": str(value.area_id),
+                "area_values-0-value": "32",
+                **_other_area_value(value.target, skip=value.pk),
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert row("2.1.1-12", "210100", 2024, 4).target_value == 32.0
 
 
 def _target_form(target):
-    fields = ["code", "name", "comparator", "value", "value_text", "unit", "target_year", "baseline_year",
-              "baseline_value", "scope", "source_text", "source_offset", "note"]
+    fields = [
+        "code",
+        "name",
+        "comparator",
+        "value",
+        "value_text",
+        "unit",
+        "target_year",
+        "baseline_year",
+        "baseline_value",
+        "scope",
+        "source_text",
+        "source_offset",
+        "note",
+    ]
     data = {name: "" if getattr(target, name) is None else getattr(target, name) for name in fields}
-    data.update(section=target.section_id, measure=target.measure_id, indicator=target.indicator_id,
-                binding="on" if target.binding else "", deadline=target.deadline or "",
-                special_column=target.special_column_id or "", project=target.project_id or "")
+    data.update(
+        section=target.section_id,
+        measure=target.measure_id,
+        indicator=target.indicator_id,
+        binding="on" if target.binding else "",
+        deadline=target.deadline or "",
+        special_column=target.special_column_id or "",
+        project=target.project_id or "",
+    )
     return data
 
 
 def _other_area_value(target, skip):
     other = target.area_values.exclude(pk=skip).get()
-    return {"area_values-1-id": str(other.pk), "area_values-1-target": str(target.pk),
-            "area_values-1-area": str(other.area_id), "area_values-1-value": f"{other.value:g}"}
+    return {
+        "area_values-1-id": str(other.pk),
+        "area_values-1-target": str(target.pk),
+        "area_values-1-area": str(other.area_id),
+        "area_values-1-value": f"{other.value:g}",
+    }
+
+
+def test_a_full_recompute_leaves_the_tables_indexes_in_place_even_with_nothing_to_write(plan):
+    def index_names():
+        with connection.cursor() as cursor:
+            return {
+                name
+                for name, c in connection.introspection.get_constraints(cursor, Progress._meta.db_table).items()
+                if c["index"]
+            }
+
+    before = index_names()
+    assert {"progress_period_status", "progress_area_period"} <= before
+    recompute_progress(through=(2024, 4))  # rows for every assignment, no data: all no_data
+    recompute_progress(through=(2020, 4), assignments=build_assignments().iloc[0:0])  # nothing at all to write
+    assert index_names() == before
