@@ -280,14 +280,21 @@ def _replace_rows(rows: pd.DataFrame, assignments: pd.DataFrame, incremental: bo
             # Deferred foreign-key checks of earlier writes in this transaction would block TRUNCATE: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {table}")
-            # The secondary indexes are built once after the COPY, faster than kept up row by row (DDL is
-            # transactional here: if anything fails, the old table and its indexes come back untouched).
-            for index in Progress._meta.indexes:
-                cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
-            _copy_rows(cursor, rows)
-            editor = connection.schema_editor()
-            for index in Progress._meta.indexes:
-                cursor.execute(str(index.create_sql(Progress, editor)))
+            # The unique key and the secondary indexes are built once after the COPY, from sorted input, faster
+            # than kept up row by row. DDL is transactional here: if anything fails, the old table and its indexes
+            # come back untouched, and readers wait for the commit.
+            meta = Progress._meta
+            with connection.schema_editor(atomic=False) as editor:
+                for constraint in meta.constraints:
+                    editor.remove_constraint(Progress, constraint)
+                for index in meta.indexes:
+                    editor.remove_index(Progress, index)
+                _copy_rows(cursor, rows)
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # sort each index in memory
+                for constraint in meta.constraints:
+                    editor.add_constraint(Progress, constraint)
+                for index in meta.indexes:
+                    editor.add_index(Progress, index)
             return
         pairs = assignments[["target_id", "area_id"]].drop_duplicates()
         if not incremental:
