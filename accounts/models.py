@@ -44,9 +44,3 @@ class User(AbstractUser):
         if self.is_provincial_admin:
             return True
         return self.role == self.Role.CITY and area is not None and self.area_id == area.pk
-
-    def can_see_area(self, area) -> bool:
-        return self.sees_everything or (area is not None and self.area_id == area.pk)
-
-    def can_export(self) -> bool:
-        return self.role in (self.Role.AUDITOR, self.Role.ADMIN, self.Role.PROVINCE) or self.is_superuser

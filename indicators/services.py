@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -309,8 +309,3 @@ def sweep_stuck_uploads(*, queued_for: timedelta = timedelta(minutes=1)) -> int:
         )
     )
     return sum(enqueue(pk) for pk in queued)
-
-
-def store_upload_bytes(*, data: bytes, name: str, **kwargs) -> Upload:
-    """receive_upload for bytes made in code (the demo loader, the benchmark)."""
-    return receive_upload(file=ContentFile(data, name=name), original_name=name, **kwargs)
