@@ -16,36 +16,22 @@ import io
 import math
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = f"bench_import_{os.getpid()}"
+from benchdb import database_name, run_on_fresh_database  # noqa: E402
+
+DB_NAME = database_name("import")
 N_ROWS = 100_000
 SLICE = int(os.environ.get("BENCH_SLICE", "5000"))
 QUARTERS = [(y, q) for y in range(2021, 2026) for q in range(1, 5)]  # 2021Q1–2025Q4: all closed
 AREA_CODE_BASE = 218000  # 218001…: no GB/T 2260 code of the plan's areas (2101xx–2114xx, 219900) is in this range
 GOALS = {"csv_seconds": 1.5, "xlsx_seconds": 3.0, "vs_naive": 20.0}
-
-
-def pg_args() -> list[str]:
-    url = urlparse(PG_URL)
-    return ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
-
-
-def create_database() -> None:
-    subprocess.run(["createdb", *pg_args(), DB_NAME], check=True)
-
-
-def drop_database() -> None:
-    subprocess.run(["dropdb", *pg_args(), "--if-exists", "--force", DB_NAME], check=False)
 
 
 def best(fn, repeat: int):
@@ -425,33 +411,9 @@ def run() -> None:
 
 def main() -> int:
     media = tempfile.mkdtemp(prefix="bench_import_media_")
-    create_database()
-    ready = False
     try:
-        os.environ["DATABASE_URL"] = f"{PG_URL}/{DB_NAME}"
-        os.environ["MEDIA_ROOT"] = media
-        os.environ["DEBUG"] = "0"  # as in production: no query log kept in memory
-        os.environ["SECRET_KEY"] = "bench-only-" + os.urandom(16).hex()
-        os.environ["LOG_LEVEL"] = "WARNING"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaoning_eco.settings")
-        import django
-
-        django.setup()
-        ready = True
-        from django.core.management import call_command
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        call_command("load_plan", verbosity=0, stdout=io.StringIO())
-        print(f"database {DB_NAME}: migrate + load_plan in {time.perf_counter() - started:.1f} s")
-        run()
-        return 0
+        return run_on_fresh_database(DB_NAME, run, MEDIA_ROOT=media)
     finally:
-        if ready:
-            from django.db import connections
-
-            connections.close_all()
-        drop_database()
         shutil.rmtree(media, ignore_errors=True)
 
 

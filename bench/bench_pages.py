@@ -36,9 +36,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdb import PG_URL, create_database, database_name, drop_database  # noqa: E402
+
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-DB_NAME = f"bench_pages_{os.getpid()}"
+DB_NAME = database_name("pages")
 CACHE_PREFIX = f"bench-pages-{os.getpid()}"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "10"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -68,11 +71,6 @@ from liaoning_eco.settings import *  # noqa: F403
 STATIC_ROOT = {static_root!r}
 CACHES = {caches!r}
 """
-
-
-def pg_args() -> list[str]:
-    url = urllib.parse.urlparse(PG_URL)
-    return ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
 
 
 def redis_answers() -> bool:
@@ -207,7 +205,7 @@ def main() -> int:
     server = None
     print(f"Database {DB_NAME}; cache: {'Redis ' + REDIS_URL if use_redis else 'per-worker memory'}", flush=True)
     try:
-        subprocess.run(["createdb", *pg_args(), DB_NAME], check=True)
+        create_database(DB_NAME)
         manage(env, "migrate", "--noinput")
         manage(env, "load_plan")
         manage(env, "load_demo")
@@ -266,7 +264,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
         forget_cache_keys()
-        subprocess.run(["dropdb", *pg_args(), "--if-exists", "--force", DB_NAME], check=False)
+        drop_database(DB_NAME)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -12,20 +12,18 @@ Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432).
 """
 
 import datetime
-import io
 import os
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = f"bench_progress_{os.getpid()}"
+from benchdb import database_name, run_on_fresh_database  # noqa: E402
+
+DB_NAME = database_name("progress")
 N_AREAS = 340  # assessed areas (level city): the plan's own reporting units topped up with synthetic cities
 N_TARGETS = 180
 THROUGH = (2025, 4)
@@ -49,19 +47,6 @@ TEMPLATES = [
     ("count", "higher", "ge", "min", 0, 10, 10.0, 20.0),
 ]
 DEADLINES = [datetime.date(2025, 12, 31), datetime.date(2023, 12, 31), datetime.date(2024, 6, 30)]
-
-
-def pg_args() -> list[str]:
-    url = urlparse(PG_URL)
-    return ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
-
-
-def create_database() -> None:
-    subprocess.run(["createdb", *pg_args(), DB_NAME], check=True)
-
-
-def drop_database() -> None:
-    subprocess.run(["dropdb", *pg_args(), "--if-exists", "--force", DB_NAME], check=False)
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -697,32 +682,7 @@ def run() -> None:
 
 
 def main() -> int:
-    create_database()
-    ready = False
-    try:
-        os.environ["DATABASE_URL"] = f"{PG_URL}/{DB_NAME}"
-        os.environ["DEBUG"] = "0"  # as in production: no query log kept in memory
-        os.environ["SECRET_KEY"] = "bench-only-" + os.urandom(16).hex()
-        os.environ["LOG_LEVEL"] = "WARNING"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaoning_eco.settings")
-        import django
-
-        django.setup()
-        ready = True
-        from django.core.management import call_command
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        call_command("load_plan", verbosity=0, stdout=io.StringIO())
-        print(f"database {DB_NAME}: migrate + load_plan in {time.perf_counter() - started:.1f} s")
-        run()
-        return 0
-    finally:
-        if ready:
-            from django.db import connections
-
-            connections.close_all()
-        drop_database()
+    return run_on_fresh_database(DB_NAME, run)
 
 
 if __name__ == "__main__":
