@@ -9,6 +9,7 @@ are separated by "\n", which dashboards.js turns into <br> before drawing.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
 
@@ -527,3 +528,36 @@ def tile_map(
 
 
 DARK_STATUSES = {"achieved", "off_track", "regressing", "overdue"}
+
+
+@dataclass
+class RankingBars:
+    """The bars of a ranking, added one row at a time and handed to ranking_bars(**bars.series())."""
+
+    labels: list[str] = field(default_factory=list)
+    values: list[float | None] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    hover: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+    def add(self, *, label: str, value: float | None, colour: str, text: str, hover: str, link: str) -> None:
+        self.labels.append(label)
+        self.values.append(value)
+        self.colours.append(colour)
+        self.text.append(text)
+        self.hover.append(hover)
+        self.links.append(link)
+
+    def series(self) -> dict:
+        return {
+            "labels": self.labels,
+            "values": self.values,
+            "colours": self.colours,
+            "text": self.text,
+            "hover": self.hover,
+            "links": self.links,
+        }
+
+    def __bool__(self) -> bool:
+        return bool(self.labels)

@@ -828,17 +828,19 @@ def league(meta: PlanMeta, filters: Filters) -> Page:
         mine = cities[cities["target_id"] == target_id].copy()
         mine["_rank"] = mine["schedule_ratio"].where(mine["shown"] != "achieved", 2.0)
         mine = mine.sort_values(["_rank", "gap_share"], ascending=[False, True], na_position="last")
-        names, values, colours, text, tips, links, table = [], [], [], [], [], [], []
+        bars, table = figures.RankingBars(), []
         for rank, r in enumerate(mine.itertuples(index=False), start=1):
             name = area_name(meta, r.area_id, labels)
             label = f"{rank}. {name} {figures.STATUS_SYMBOLS[r.shown]}" + (" ◀" if r.area_id == highlight else "")
             link = city_link(r.area_id, target["code"]) + "#series"
-            names.append(label)
-            values.append(None if missing(r.schedule_ratio) else float(r.schedule_ratio))
-            colours.append(figures.STATUS_COLOURS[r.shown])
-            text.append(f"{labels.status_text(r)} {two(r.schedule_ratio)}".strip())
-            tips.append(hover(f"{name}\n{status_tip(r, target['unit'], labels)}"))
-            links.append(link)
+            bars.add(
+                label=label,
+                value=None if missing(r.schedule_ratio) else float(r.schedule_ratio),
+                colour=figures.STATUS_COLOURS[r.shown],
+                text=f"{labels.status_text(r)} {two(r.schedule_ratio)}".strip(),
+                hover=hover(f"{name}\n{status_tip(r, target['unit'], labels)}"),
+                link=link,
+            )
             table.append(
                 [
                     cell(rank, "num"),
@@ -857,12 +859,7 @@ def league(meta: PlanMeta, filters: Filters) -> Page:
                 "league",
                 title,
                 figures.ranking_bars(
-                    labels=names,
-                    values=values,
-                    colours=colours,
-                    text=text,
-                    hover=tips,
-                    links=links,
+                    **bars.series(),
                     axis_title=_("序时完成比（1 = 在序时进度线上）"),
                     axis_range=[-1.05, 1.25],
                 ),
@@ -887,25 +884,25 @@ def league(meta: PlanMeta, filters: Filters) -> Page:
             result = result.sort_values(["score", "mean_schedule_ratio"], ascending=False, na_position="last")
         else:
             result = pd.DataFrame(columns=["key", "score", "mean_schedule_ratio", "total", *figures.STATUS_ORDER])
-        names, values, colours, text, tips, links, table = [], [], [], [], [], [], []
+        bars, table = figures.RankingBars(), []
         for rank, r in enumerate(result.itertuples(index=False), start=1):
             area_id = int(r.key)
             name = area_name(meta, area_id, labels)
             colour, band = score_band(r.score)
             counts = {s: int(getattr(r, s)) for s in figures.STATUS_ORDER}
             summary = "，".join(f"{labels.status[s]} {counts[s]}" for s in reversed(figures.STATUS_ORDER) if counts[s])
-            names.append(f"{rank}. {name}" + (" ◀" if area_id == highlight else ""))
-            values.append(None if missing(r.score) else float(r.score))
-            colours.append(colour)
-            text.append(f"{two(r.score)} {band}")
-            tips.append(
-                hover(f"{name}\n" + _("得分：%(s)s（%(b)s）") % {"s": two(r.score), "b": band} + f"\n{summary}")
+            bars.add(
+                label=f"{rank}. {name}" + (" ◀" if area_id == highlight else ""),
+                value=None if missing(r.score) else float(r.score),
+                colour=colour,
+                text=f"{two(r.score)} {band}",
+                hover=hover(f"{name}\n" + _("得分：%(s)s（%(b)s）") % {"s": two(r.score), "b": band} + f"\n{summary}"),
+                link=city_link(area_id),
             )
-            links.append(city_link(area_id))
             table.append(
                 [
                     cell(rank, "num"),
-                    cell(name, "hl" if area_id == highlight else "", href=links[-1]),
+                    cell(name, "hl" if area_id == highlight else "", href=bars.links[-1]),
                     cell(two(r.score), "num"),
                     cell(band),
                     cell(two(r.mean_schedule_ratio), "num"),
@@ -918,16 +915,11 @@ def league(meta: PlanMeta, filters: Filters) -> Page:
                 "league",
                 _("综合排名：%(n)s 个目标的平均得分") % {"n": len(ranked_targets)},
                 figures.ranking_bars(
-                    labels=names,
-                    values=values,
-                    colours=colours,
-                    text=text,
-                    hover=tips,
-                    links=links,
+                    **bars.series(),
                     axis_title=_("平均得分（−5…+5）"),
                     axis_range=[-5.2, 5.2],
                 )
-                if names
+                if bars
                 else None,
                 [
                     _("名次"),
@@ -987,19 +979,21 @@ def departments(meta: PlanMeta, filters: Filters) -> Page:
     lead_only = filters.get("role") == "lead"
     result = _department_ranking(meta, filters, rows, lead_only)
     page = Page(_("部门排名"))
-    names, values, colours, text, tips, links, table = [], [], [], [], [], [], []
+    bars, table = figures.RankingBars(), []
     for rank, r in enumerate(result.itertuples(index=False), start=1):
         name = department_name(meta, r.department, labels)
         good = int(r.achieved) + int(r.on_track)
         link = reverse("dash_department", args=[r.department]) + filters.query(role=None)
         counts = {s: int(getattr(r, s)) for s in figures.STATUS_ORDER}
         summary = "，".join(f"{labels.status[s]} {counts[s]}" for s in reversed(figures.STATUS_ORDER) if counts[s])
-        names.append(f"{rank}. {name}")
-        values.append(float(r.share))
-        colours.append(score_band(r.score)[0])
-        text.append(f"{pct(r.share)}（{good}/{int(r.total)}）")
-        tips.append(hover(f"{name}\n{summary}\n" + _("得分：%(s)s") % {"s": two(r.score)}))
-        links.append(link)
+        bars.add(
+            label=f"{rank}. {name}",
+            value=float(r.share),
+            colour=score_band(r.score)[0],
+            text=f"{pct(r.share)}（{good}/{int(r.total)}）",
+            hover=hover(f"{name}\n{summary}\n" + _("得分：%(s)s") % {"s": two(r.score)}),
+            link=link,
+        )
         table.append(
             [
                 cell(rank, "num"),
@@ -1015,17 +1009,12 @@ def departments(meta: PlanMeta, filters: Filters) -> Page:
             "ranking",
             _("各部门目标达标或按序时推进的比例"),
             figures.ranking_bars(
-                labels=names,
-                values=values,
-                colours=colours,
-                text=text,
-                hover=tips,
-                links=links,
+                **bars.series(),
                 axis_title=_("达标或按序时推进的目标占比"),
                 tickformat=".0%",
                 axis_range=[0, 1.15],
             )
-            if names
+            if bars
             else None,
             [
                 _("名次"),
@@ -1108,7 +1097,7 @@ def department(meta: PlanMeta, filters: Filters, code: str) -> Page:
     cities = rows[rows["area_id"].isin(meta.reporting_area_ids) & rows["target_id"].isin(kept)]
     if filters.city:
         cities = cities[cities["area_id"] == meta.area_by_code(filters.city)]
-    names, values, colours, text, tips, links, table = [], [], [], [], [], [], []
+    bars, table = figures.RankingBars(), []
     if len(cities):
         result = _rollup(cities.assign(key=cities["area_id"]), "key").sort_values(
             ["score", "mean_schedule_ratio"], ascending=True, na_position="last"
@@ -1125,19 +1114,19 @@ def department(meta: PlanMeta, filters: Filters, code: str) -> Page:
             link = reverse("dash_city", args=[meta.areas.loc[area_id, "code"]]) + filters.query(
                 role=None, department=code, city=None
             )
-            names.append(f"{rank}. {city_name}")
-            values.append(None if missing(r.score) else float(r.score))
-            colours.append(colour)
-            text.append(f"{two(r.score)} · " + _("落后 %(n)d 项") % {"n": behind})
-            tips.append(
-                hover(
+            bars.add(
+                label=f"{rank}. {city_name}",
+                value=None if missing(r.score) else float(r.score),
+                colour=colour,
+                text=f"{two(r.score)} · " + _("落后 %(n)d 项") % {"n": behind},
+                hover=hover(
                     f"{city_name}\n"
                     + _("得分：%(s)s（%(b)s）") % {"s": two(r.score), "b": band}
                     + "\n"
                     + _("差距最大：%(w)s") % {"w": worst or "—"}
-                )
+                ),
+                link=link,
             )
-            links.append(link)
             table.append(
                 [
                     cell(rank, "num"),
@@ -1153,16 +1142,11 @@ def department(meta: PlanMeta, filters: Filters, code: str) -> Page:
             "cities",
             _("在本部门目标上最落后的城市"),
             figures.ranking_bars(
-                labels=names,
-                values=values,
-                colours=colours,
-                text=text,
-                hover=tips,
-                links=links,
+                **bars.series(),
                 axis_title=_("平均得分（−5…+5），最低的在上"),
                 axis_range=[-5.2, 5.2],
             )
-            if names
+            if bars
             else None,
             [
                 _("名次（由差到好）"),
@@ -1234,19 +1218,21 @@ def target(meta: PlanMeta, filters: Filters, target_id: int) -> Page:
     if filters.city:
         others = others[others["area_id"] == meta.area_by_code(filters.city)]
     others = others.sort_values(["gap", "area_id"], ascending=[False, True], na_position="last")
-    names, values, colours, text, tips, links, table = [], [], [], [], [], [], []
+    bars, table = figures.RankingBars(), []
     for rank, r in enumerate(others.itertuples(index=False), start=1):
         name = area_name(meta, r.area_id, labels)
         code = meta.areas.loc[r.area_id, "code"]
         link = ""
         if r.area_id in meta.reporting_area_ids:
             link = reverse("dash_city", args=[code]) + filters.query(city=None, target=t["code"]) + "#series"
-        names.append(f"{rank}. {name} {figures.STATUS_SYMBOLS[r.shown]}")
-        values.append(None if missing(r.gap) else float(r.gap))
-        colours.append(figures.STATUS_COLOURS[r.shown])
-        text.append(f"{num(r.gap)} · {labels.status_text(r)}")
-        tips.append(hover(f"{name}\n{status_tip(r, t['unit'], labels)}"))
-        links.append(link)
+        bars.add(
+            label=f"{rank}. {name} {figures.STATUS_SYMBOLS[r.shown]}",
+            value=None if missing(r.gap) else float(r.gap),
+            colour=figures.STATUS_COLOURS[r.shown],
+            text=f"{num(r.gap)} · {labels.status_text(r)}",
+            hover=hover(f"{name}\n{status_tip(r, t['unit'], labels)}"),
+            link=link,
+        )
         table.append(
             [
                 cell(rank, "num"),
@@ -1264,15 +1250,10 @@ def target(meta: PlanMeta, filters: Filters, target_id: int) -> Page:
             "gaps",
             _("各地区距目标差距（%(quarter)s，%(unit)s）") % {"quarter": filters.quarter_label, "unit": t["unit"]},
             figures.ranking_bars(
-                labels=names,
-                values=values,
-                colours=colours,
-                text=text,
-                hover=tips,
-                links=links,
+                **bars.series(),
                 axis_title=_("距目标差距（%(unit)s；≤ 0 为已达到）") % {"unit": t["unit"]},
             )
-            if names
+            if bars
             else None,
             [
                 _("名次"),
