@@ -17,10 +17,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 demo: $(VENV)/.installed
 	DEMO_MODE=1 ./bin/demo
 
-## make test: lint, then the whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
+## make test: lint, the import contract, then the whole test suite (SQLite by default; DATABASE_URL=postgres://… for
+## PostgreSQL). On SQLite, when a PostgreSQL server answers locally, the PostgreSQL-only tests run there as well.
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
+	@./bin/test-postgres-only
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

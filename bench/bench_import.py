@@ -50,7 +50,7 @@ def best(fn, repeat: int):
 def make_areas(n_areas: int) -> list[str]:
     from indicators.models import Area
 
-    province = Area.objects.get(level=Area.Level.PROVINCE)
+    province = Area.objects.province()
     areas = [
         Area(
             code=str(AREA_CODE_BASE + i),
@@ -77,7 +77,7 @@ def build_rows():
     import pandas as pd
 
     from indicators.models import Indicator
-    from indicators.uploads.validation import SHARE_GROUPS
+    from uploads.validation import SHARE_GROUPS
 
     second_shares = {second for _first, second in SHARE_GROUPS}  # keep clear of the "shares add up over 100" check
     indicators = pd.DataFrame.from_records(
@@ -142,7 +142,7 @@ def clear_observations() -> None:
     """Back to an empty observation table (and no uploads, so the same file is not a duplicate next time)."""
     from django.db import connection
 
-    from indicators.models import Observation, Upload
+    from uploads.models import Observation, Upload
 
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {Observation._meta.db_table}")
@@ -151,13 +151,13 @@ def clear_observations() -> None:
 
 
 def observation_count() -> int:
-    from indicators.models import Observation
+    from uploads.models import Observation
 
     return Observation.objects.filter(is_current=True).count()
 
 
 def fixed_upload(user, note: str):
-    from indicators.models import Upload
+    from uploads.models import Upload
 
     return Upload.objects.create(
         kind=Upload.Kind.LONG,
@@ -178,11 +178,11 @@ def phases(data: bytes, extension: str, user) -> dict:
     from django.conf import settings
     from django.db import connection, transaction
 
-    from indicators.models import Upload
-    from indicators.services import current_values_for, upload_context
-    from indicators.uploads.reading import read_upload
-    from indicators.uploads.storage import store_observations
-    from indicators.uploads.validation import validate
+    from uploads.models import Upload
+    from uploads.reading import read_upload
+    from uploads.services import current_values_for, upload_context
+    from uploads.storage import store_observations
+    from uploads.validation import validate
 
     parse, _, read = best(lambda: read_upload(data, extension, max_rows=settings.UPLOAD_MAX_ROWS), 3)
     assert len(read.rows) == N_ROWS, len(read.rows)
@@ -225,8 +225,8 @@ def phases(data: bytes, extension: str, user) -> dict:
 def end_to_end(data: bytes, name: str, user, *, clear: bool = True, rows: int = N_ROWS) -> tuple[float, object]:
     from django.core.files.base import ContentFile
 
-    from indicators.models import Upload
-    from indicators.services import process_upload, receive_upload
+    from uploads.models import Upload
+    from uploads.services import process_upload, receive_upload
 
     if clear:
         clear_observations()
@@ -244,7 +244,8 @@ def end_to_end(data: bytes, name: str, user, *, clear: bool = True, rows: int = 
 # ----------------------------------------------------------------------------------------------------------------------
 def naive_loop(slice_csv: str, user) -> float:
     """What a first version would do: read the CSV, per row two look-ups and one INSERT, each committed alone."""
-    from indicators.models import Area, Indicator, Observation
+    from indicators.models import Area, Indicator
+    from uploads.models import Observation
 
     clear_observations()
     upload = fixed_upload(user, "naive")
@@ -268,7 +269,8 @@ def run_import_export(slice_csv: str, user, *, bulk: bool) -> float:
     from import_export import fields, resources
     from import_export.widgets import ForeignKeyWidget
 
-    from indicators.models import Area, Indicator, Observation
+    from indicators.models import Area, Indicator
+    from uploads.models import Observation
 
     clear_observations()
     upload = fixed_upload(user, f"iexp{int(bulk)}")

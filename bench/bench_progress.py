@@ -66,8 +66,8 @@ def build_plan():
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TargetAreaValue._meta.db_table}")
         cursor.execute(f"DELETE FROM {Target._meta.db_table}")
-    province = Area.objects.get(level=Area.Level.PROVINCE)
-    own = Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.PILOT_ZONE]).count()
+    province = Area.objects.province()
+    own = Area.objects.reporting().count()
     Area.objects.bulk_create(
         [
             Area(
@@ -81,7 +81,7 @@ def build_plan():
             for i in range(1, N_AREAS - own + 1)
         ]
     )
-    areas = list(Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.PILOT_ZONE]).values_list("pk", flat=True))
+    areas = list(Area.objects.reporting().values_list("pk", flat=True))
     assert len(areas) == N_AREAS, len(areas)
 
     specs, i = [], 0
@@ -201,8 +201,8 @@ def copy_observations(columns, upload_id: int) -> float:
     import numpy as np
     from django.db import connection
 
-    from indicators.models import Observation
     from progress.pgcopy import SIGNATURE, TRAILER
+    from uploads.models import Observation
 
     n = len(columns["area_id"])
     layout = np.dtype(
@@ -487,8 +487,8 @@ def simulate_upload(area_id: int, specs, user) -> tuple[float, list[int]]:
     import pandas as pd
     from django.db import transaction
 
-    from indicators.models import Observation, Upload
-    from indicators.uploads.storage import store_observations
+    from uploads.models import Observation, Upload
+    from uploads.storage import store_observations
 
     current = pd.DataFrame.from_records(
         Observation.objects.filter(area_id=area_id, year=2025, quarter=4, is_current=True).values(
@@ -531,8 +531,8 @@ def run() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from indicators.models import Upload
     from progress.models import Progress
+    from uploads.models import Upload
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")

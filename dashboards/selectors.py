@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import Q
 
-from indicators.models import Area, Indicator, Observation, Upload
+from indicators.models import Area, Indicator
 from progress.models import Progress, StatusOverride
 from targets.models import Department, Responsibility, Section, SpecialColumn, Target
+from uploads.models import Observation, Upload
 
 REPORTING_LEVELS = (Area.Level.CITY, Area.Level.PILOT_ZONE)
 HEADLINE_SECTION = "1"  # 一、总体目标: the plan's headline targets

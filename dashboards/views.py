@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.periods import today
-from indicators.selectors import completeness_grid
+from uploads.selectors import completeness_grid
 
 from . import pages
 from .cache import memoised, versioned

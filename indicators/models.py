@@ -1,9 +1,16 @@
-"""What cities report: the areas that report, the indicators they measure."""
+"""Reference data every app reads: the areas (with their hierarchy) and the indicators they report."""
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class AreaQuerySet(models.QuerySet):
+    def province(self) -> "Area":
+        return self.get(level=Area.Level.PROVINCE)
+
+    def reporting(self) -> "AreaQuerySet":
+        """The 14 cities and 沈抚示范区, which upload their own spreadsheets."""
+        return self.filter(level__in=Area.REPORTING_LEVELS)
 
 
 class Area(models.Model):
@@ -13,6 +20,8 @@ class Area(models.Model):
         PILOT_ZONE = "pilot_zone", _("示范区")
         COUNTY = "county", _("县（市、区）")
 
+    REPORTING_LEVELS = (Level.CITY, Level.PILOT_ZONE)
+
     code = models.CharField(_("区划代码"), max_length=6, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
     name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
@@ -21,6 +30,8 @@ class Area(models.Model):
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -33,7 +44,7 @@ class Area(models.Model):
     @property
     def is_reporting_unit(self) -> bool:
         """The 14 cities and 沈抚示范区 each upload their own spreadsheets."""
-        return self.level in (self.Level.CITY, self.Level.PILOT_ZONE)
+        return self.level in self.REPORTING_LEVELS
 
 
 class Indicator(models.Model):
@@ -88,139 +99,3 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.unit}）"
-
-
-def upload_path(upload, filename: str) -> str:
-    # Files are named by their hash, so nothing a user names reaches the file system.
-    return f"uploads/{upload.created_at:%Y/%m}/{upload.sha256}{upload.extension}"
-
-
-class Upload(models.Model):
-    """A spreadsheet a person sent in, kept for good whatever became of it."""
-
-    class Kind(models.TextChoices):
-        TEMPLATE = "template", _("季度填报模板")
-        LONG = "long", _("长表（多地区多季度）")
-
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("已接收，排队中")
-        PROCESSING = "processing", _("处理中")
-        PREVIEWED = "previewed", _("试导入完成，待确认")
-        ACCEPTED = "accepted", _("已接受")
-        REJECTED = "rejected", _("已退回")
-        DUPLICATE = "duplicate", _("重复文件，未导入")
-        SUPERSEDED = "superseded", _("已被后续上传替代")
-
-    PENDING = (Status.RECEIVED, Status.PROCESSING)
-
-    area = models.ForeignKey(Area, verbose_name=_("地区"), null=True, blank=True, on_delete=models.PROTECT)
-    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
-    quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
-    kind = models.CharField(_("格式"), max_length=10, choices=Kind.choices, default=Kind.TEMPLATE)
-    file = models.FileField(_("原始文件"), upload_to=upload_path, max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    extension = models.CharField(_("扩展名"), max_length=8)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="uploads"
-    )
-    created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
-    dry_run = models.BooleanField(_("试导入"), default=False, help_text=_("只校验并给出导入摘要，确认后才写入"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
-    status_note = models.CharField(_("状态说明"), max_length=255, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
-    started_at = models.DateTimeField(_("开始处理"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("处理完成"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("与之相同的上传"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    rows_total = models.PositiveIntegerField(_("数据行"), default=0)
-    rows_new = models.PositiveIntegerField(_("新增"), default=0)
-    rows_changed = models.PositiveIntegerField(_("修改"), default=0)
-    rows_unchanged = models.PositiveIntegerField(_("未变"), default=0)
-    errors = models.JSONField(_("错误"), default=list, blank=True)
-    warnings = models.JSONField(_("警告"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("上传")
-        verbose_name_plural = _("上传")
-        indexes = [models.Index(fields=["area", "year", "quarter", "status"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
-                name="upload_quarter_1_to_4",
-            ),
-        ]
-
-    def __str__(self):
-        return f"#{self.pk} {self.original_name}"
-
-    @property
-    def period_label(self) -> str:
-        return f"{self.year}年第{self.quarter}季度" if self.year and self.quarter else _("多个季度")
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in self.PENDING
-
-
-class Observation(models.Model):
-    """One value for one area, indicator and quarter (year-to-date), from one upload. Never edited in place: a later
-    upload marks it superseded and adds its own."""
-
-    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, db_index=False)
-    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, db_index=False)
-    year = models.PositiveSmallIntegerField(_("年份"))
-    quarter = models.PositiveSmallIntegerField(_("季度"))
-    value = models.FloatField(_("数值"))
-    note = models.CharField(_("备注"), max_length=500, blank=True)
-    upload = models.ForeignKey(
-        Upload, verbose_name=_("来源上传"), on_delete=models.PROTECT, related_name="observations", db_constraint=False
-    )
-    source_row = models.PositiveIntegerField(_("来源行号"), null=True, blank=True)
-    is_current = models.BooleanField(_("现行值"), default=True)
-    superseded_by = models.ForeignKey(
-        Upload,
-        verbose_name=_("被替代于"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded",
-        db_index=False,
-    )
-    superseded_at = models.DateTimeField(_("替代时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("观测值")
-        verbose_name_plural = _("观测值")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area", "indicator", "year", "quarter"],
-                condition=models.Q(is_current=True),
-                name="one_current_observation",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(quarter__gte=1, quarter__lte=4), name="observation_quarter_1_to_4"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["area", "year", "quarter"], name="obs_area_period"),
-            models.Index(fields=["indicator", "year", "quarter"], name="obs_indicator_period"),
-            models.Index(
-                fields=["superseded_by"], condition=models.Q(superseded_by__isnull=False), name="obs_superseded_by"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.area} {self.indicator.code} {self.year}Q{self.quarter} = {self.value:g}"

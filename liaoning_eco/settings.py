@@ -39,13 +39,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "accounts",
+    # The project's apps, bottom layer first (the import contract in pyproject.toml holds them to this order).
     "indicators",
+    "accounts",
     "targets",
+    "uploads",
     "progress",
     "dashboards",
     "tasks_app",
 ]
+if DEMO_MODE:  # the demo generator, load_demo and the demo accounts: never installed in production
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from indicators.api import UploadViewSet
+from uploads.api import UploadViewSet
 
 router = DefaultRouter()
 router.register("uploads", UploadViewSet, basename="upload")
@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("uploads/", include("indicators.urls")),
+    path("uploads/", include("uploads.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

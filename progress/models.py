@@ -59,7 +59,7 @@ class Progress(models.Model):
     actual_quarter = models.PositiveSmallIntegerField(_("实际值季度"), null=True)
     # Plain ids rather than constrained foreign keys: observations are never deleted, and the bulk COPY stays simple.
     actual_observation = models.ForeignKey(
-        "indicators.Observation",
+        "uploads.Observation",
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
@@ -72,7 +72,7 @@ class Progress(models.Model):
     baseline = models.FloatField(_("基准值"), null=True)
     baseline_source = models.CharField(_("基准值来源"), max_length=10, choices=BaselineSource.choices)
     baseline_observation = models.ForeignKey(
-        "indicators.Observation",
+        "uploads.Observation",
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,

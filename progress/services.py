@@ -11,9 +11,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.models import Area, Indicator, Observation
+from indicators.models import Area, Indicator
 from indicators.periods import latest_closed_quarter
 from targets.models import Target, TargetAreaValue
+from uploads.models import Observation
 
 from . import engine
 from .models import Progress
@@ -69,8 +70,8 @@ def build_assignments(*, target_ids=None, area_ids=None) -> pd.DataFrame:
     (area_values), for every city where it binds each city (scope each_city), and for every city where it is a
     level, share, rate or deadline every city reports (a city's own PM2.5 against 34): not where the provincial figure
     is a total of the cities' (淘汰锅炉2000蒸吨, a reduction of 2.89万吨), which no single city is meant to reach."""
-    province = Area.objects.get(level=Area.Level.PROVINCE)
-    cities = list(Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.PILOT_ZONE]).values_list("pk", flat=True))
+    province = Area.objects.province()
+    cities = list(Area.objects.reporting().values_list("pk", flat=True))
     target_columns = [
         "id",
         "indicator_id",
@@ -169,7 +170,7 @@ def current_observations(*, indicator_ids=None, area_ids=None) -> pd.DataFrame:
     observations = Observation.objects.filter(is_current=True)
     if indicator_ids is not None:
         observations = observations.filter(indicator_id__in=list(indicator_ids))
-    province = Area.objects.get(level=Area.Level.PROVINCE)
+    province = Area.objects.province()
     rules = pd.DataFrame.from_records(Indicator.objects.values("id", "aggregation")).rename(
         columns={"id": "indicator_id"}
     )
@@ -238,7 +239,7 @@ def recompute_progress(
             target_ids = list(Target.objects.filter(indicator_id__in=indicator_ids).values_list("pk", flat=True))
         scope_areas = None
         if area_ids is not None:
-            province = Area.objects.get(level=Area.Level.PROVINCE).pk
+            province = Area.objects.province().pk
             scope_areas = {*area_ids, province}
         assignments = build_assignments(target_ids=target_ids, area_ids=scope_areas)
     if observations is None:

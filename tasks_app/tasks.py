@@ -5,11 +5,12 @@ All are idempotent and safe to run twice (acks_late redelivers a task whose work
 from celery import shared_task
 from django.db import OperationalError
 
+from progress.services import recompute_progress
+from uploads.services import process_upload, sweep_stuck_uploads
+
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def process_upload_task(upload_id: int) -> str | None:
-    from indicators.services import process_upload
-
     upload = process_upload(upload_id)
     return upload.status if upload else None
 
@@ -17,14 +18,10 @@ def process_upload_task(upload_id: int) -> str | None:
 @shared_task(acks_late=True)
 def sweep_uploads_task() -> int:
     """Beat runs this every few minutes: uploads the broker or a worker lost are queued again."""
-    from indicators.services import sweep_stuck_uploads
-
     return sweep_stuck_uploads()
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def recompute_progress_task(area_ids: list[int] | None = None, indicator_ids: list[int] | None = None) -> int:
     """After an accepted upload (its areas and indicators), or nightly for everything (no arguments)."""
-    from progress.services import recompute_progress
-
     return recompute_progress(area_ids=area_ids, indicator_ids=indicator_ids).rows_written

@@ -13,14 +13,25 @@ def _plan_fixture():
     return read_plan_fixture()
 
 
-@pytest.fixture
-def plan(db):
-    """The whole plan in the test database (loaded once per transaction; cheap when already there)."""
+def _ensure_plan() -> None:
     from targets.models import Target
     from targets.services import load_plan
 
     if not Target.objects.exists():
         load_plan(_plan_fixture())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The plan is loaded once, into the fresh test database: each test's transaction rolls back to it."""
+    with django_db_blocker.unblock():
+        _ensure_plan()
+
+
+@pytest.fixture
+def plan(db):
+    """The whole plan in the test database (already there, unless a transactional test emptied the tables)."""
+    _ensure_plan()
     return _plan_fixture()
 
 
@@ -40,11 +51,10 @@ def dalian(plan):
 
 @pytest.fixture
 def make_user(db):
-    from accounts.models import User
+    from tests.factories import UserFactory
 
     def make(username, role="province", area=None, **extra):
-        user = User.objects.create_user(username=username, password="pw-for-tests-1", role=role, area=area, **extra)
-        return user
+        return UserFactory(username=username, role=role, area=area, **extra)
 
     return make
 

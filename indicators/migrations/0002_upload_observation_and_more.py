@@ -2,9 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import indicators.models
 from django.conf import settings
 from django.db import migrations, models
+
+
+def upload_path(upload, filename):
+    # A copy: the model and its upload_path moved to the uploads app (uploads/migrations/0001_initial.py).
+    return f"uploads/{upload.created_at:%Y/%m}/{upload.sha256}{upload.extension}"
 
 
 class Migration(migrations.Migration):
@@ -22,7 +26,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='年份')),
                 ('quarter', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='季度')),
                 ('kind', models.CharField(choices=[('template', '季度填报模板'), ('long', '长表（多地区多季度）')], default='template', max_length=10, verbose_name='格式')),
-                ('file', models.FileField(max_length=200, upload_to=indicators.models.upload_path, verbose_name='原始文件')),
+                ('file', models.FileField(max_length=200, upload_to=upload_path, verbose_name='原始文件')),
                 ('original_name', models.CharField(max_length=255, verbose_name='文件名')),
                 ('extension', models.CharField(max_length=8, verbose_name='扩展名')),
                 ('size', models.PositiveBigIntegerField(verbose_name='大小（字节）')),

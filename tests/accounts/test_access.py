@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.services import DEMO_ACCOUNTS, create_demo_accounts
+from demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
 
 
 def test_every_page_but_login_needs_an_account(client, plan):

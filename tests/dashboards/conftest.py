@@ -26,7 +26,7 @@ def fresh_cache():
 
 
 def reporting_codes(n: int) -> list[str]:
-    from indicators.demo_data import REPORTING_UNITS
+    from demo.generator import REPORTING_UNITS
 
     return list(REPORTING_UNITS[:n])
 
@@ -103,54 +103,31 @@ def store_demo_progress(*, uploader, through=(2025, 4), years=(2020, 2023, 2024,
     from django.db import transaction
     from django.utils import timezone
 
-    from indicators.demo_data import demo_observations
-    from indicators.models import Area, Indicator, Upload
+    from demo.generator import demo_observations
+    from indicators.models import Area
     from indicators.periods import quarter_end
-    from indicators.uploads.storage import store_observations
     from progress.models import StatusOverride
     from progress.services import recompute_progress
     from targets.models import Target
+    from tests.factories import AcceptedUploadFactory, store_frame
 
     frame = demo_observations(through=through)
-    frame = frame[frame["year"].isin(years)]
-    areas = dict(Area.objects.values_list("code", "pk"))
-    indicators = dict(Indicator.objects.values_list("code", "pk"))
-    rows = frame.assign(
-        area_id=frame["area_code"].map(areas),
-        indicator_id=frame["indicator_code"].map(indicators),
-        row=np.arange(2, len(frame) + 2),
-    )
     with transaction.atomic():
-        upload = Upload.objects.create(
-            kind=Upload.Kind.LONG,
-            file="uploads/test/demo.csv",
-            original_name="演示数据.csv",
-            extension=".csv",
-            size=1,
-            sha256="0" * 64,
-            uploaded_by=uploader,
-            status=Upload.Status.ACCEPTED,
-            rows_total=len(rows),
-        )
-        store_observations(upload, rows)
+        store_frame(frame[frame["year"].isin(years)], original_name="演示数据.csv", uploaded_by=uploader)
         due = quarter_end(*through)
         for i, area in enumerate(Area.objects.filter(code__in=reporting_codes(15)).order_by("code")):
             if area.code == "210900":
                 continue  # 阜新: not in yet
             days = 30 if area.code == "210700" else 5 + i % 7  # 锦州: late
             sent = timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=days), datetime.time(9)))
-            Upload.objects.create(
+            AcceptedUploadFactory(
+                kind="template",
                 area=area,
                 year=through[0],
                 quarter=through[1],
-                file=f"uploads/test/{area.code}.xlsx",
                 original_name=f"{area.name}{through[0]}年第{through[1]}季度.xlsx",
-                extension=".xlsx",
-                size=1,
-                sha256=f"{i + 1:064d}",
                 uploaded_by=uploader,
                 created_at=sent,
-                status=Upload.Status.ACCEPTED,
                 rows_total=60,
                 warnings=[{"level": "warning", "rule": "big_change", "message": "较上季度变化较大，请核实。", "row": 7}]
                 if area.code == "210100"

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 @pytest.fixture
 def observe(admin_user):
     """Store values through the real upload service: observe(("210100", "pm25", 2020, 4, 40.0), …)."""
-    from indicators.services import process_upload, receive_upload
+    from uploads.services import process_upload, receive_upload
 
     def store(*rows, recompute=False):
         frame = pd.DataFrame(rows, columns=["area_code", "indicator_code", "year", "quarter", "value"])

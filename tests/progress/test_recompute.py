@@ -15,6 +15,8 @@ from progress.models import Progress, StatusOverride
 from progress.services import build_assignments, override_status, recompute_progress
 from targets.models import Target
 
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL by `make test` (bin/test-postgres-only)
+
 
 def row(target_code, area_code, year, quarter):
     return Progress.objects.get(target__code=target_code, area__code=area_code, year=year, quarter=quarter)
@@ -78,24 +80,10 @@ def test_incremental_recompute_matches_a_full_one(plan, observe, shenyang):
 
 
 def test_every_kind_of_commitment_in_the_plan_yields_a_status(plan, admin_user):
-    from indicators.demo_data import demo_observations
-    from indicators.models import Indicator, Upload
-    from indicators.uploads.storage import store_observations
+    from demo.generator import demo_observations
+    from tests.factories import store_frame
 
-    frame = demo_observations(through=(2025, 4))
-    frame["area_id"] = frame["area_code"].map(dict(Area.objects.values_list("code", "pk")))
-    frame["indicator_id"] = frame["indicator_code"].map(dict(Indicator.objects.values_list("code", "pk")))
-    frame["row"] = range(2, len(frame) + 2)
-    upload = Upload.objects.create(
-        original_name="demo.csv",
-        extension=".csv",
-        size=0,
-        sha256="0" * 64,
-        uploaded_by=admin_user,
-        status=Upload.Status.ACCEPTED,
-        kind=Upload.Kind.LONG,
-    )
-    store_observations(upload, frame)
+    store_frame(demo_observations(through=(2025, 4)), uploaded_by=admin_user)
     recompute_progress(through=(2025, 4))
     assessed = {"achieved", "on_track", "at_risk", "off_track", "regressing", "overdue"}
     province = dict(

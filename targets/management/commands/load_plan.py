@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from progress.models import Progress
-from progress.services import recompute_progress
 from targets.fixture import PlanFixtureError, read_plan_fixture
 from targets.services import load_plan
+from targets.signals import plan_changed
 
 
 class Command(BaseCommand):
@@ -28,9 +27,9 @@ class Command(BaseCommand):
             )
         if not report.changed:
             self.stdout.write("方案已是最新，无变化 (the plan is up to date; nothing changed)")
-        elif Progress.objects.exists():  # the plan changed under computed progress: bring it up to date
-            recompute = recompute_progress()
-            self.stdout.write(f"已重新计算进度 (progress recomputed): {recompute.rows_written:,} 行")
+        else:  # progress computed on the old plan is brought up to date (tasks_app queues the recompute)
+            plan_changed.send(sender=self.__class__, indicator_ids=None)
+            self.stdout.write("方案已变更，已安排重新计算进度 (the plan changed: progress recompute requested)")
         self.stdout.write(
             self.style.SUCCESS(
                 f"方案：{len(fixture.targets)} 个目标，{len(fixture.projects)} 项重点工程，"

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import TestCase
 
-from indicators.models import Upload
-from indicators.selectors import template_rows
-from indicators.services import receive_upload
-from indicators.uploads.workbooks import VALUE_COLUMN, build_template
+from uploads.models import Upload
+from uploads.selectors import template_rows
+from uploads.services import receive_upload
+from uploads.workbooks import VALUE_COLUMN, build_template
 
 HEADER_ROW = 3
 

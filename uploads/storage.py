@@ -9,7 +9,7 @@ import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
-from indicators.models import Observation, Upload
+from .models import Observation, Upload
 
 _COLUMNS = ["area_id", "indicator_id", "year", "quarter", "value", "note", "source_row"]
 LOCK_NAMESPACE = 7321  # first key of pg_advisory_xact_lock: "upload writes", second key: the area

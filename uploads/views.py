@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators.periods import BASELINE_YEAR, latest_closed_quarter, period_label, today
+
 from .forms import PeriodForm, UploadForm
 from .models import Upload
-from .periods import BASELINE_YEAR, latest_closed_quarter, period_label, today
 from .selectors import COMPLETENESS_LABELS, completeness_grid, template_rows, uploads_visible_to
 from .services import UploadRefused, confirm_upload, receive_upload
-from .uploads.workbooks import UNREADABLE_RULES, build_template, mark_workbook
+from .workbooks import UNREADABLE_RULES, build_template, mark_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VALUES_SHOWN = 300  # an upload's page lists its first values; the raw file holds them all
@@ -25,7 +26,7 @@ VALUES_SHOWN = 300  # an upload's page lists its first values; the raw file hold
 def upload_list(request):
     uploads = uploads_visible_to(request.user)
     page = Paginator(uploads, 50).get_page(request.GET.get("page"))
-    return render(request, "indicators/upload_list.html", {"page": page})
+    return render(request, "uploads/upload_list.html", {"page": page})
 
 
 def upload_new(request):
@@ -48,7 +49,7 @@ def upload_new(request):
             form.add_error(None, str(refusal))
         else:
             return redirect("upload_detail", pk=upload.pk)
-    return render(request, "indicators/upload_new.html", {"form": form})
+    return render(request, "uploads/upload_new.html", {"form": form})
 
 
 def upload_detail(request, pk):
@@ -59,7 +60,7 @@ def upload_detail(request, pk):
     values = upload.observations.select_related("area", "indicator").order_by("source_row", "pk")
     return render(
         request,
-        "indicators/upload_detail.html",
+        "uploads/upload_detail.html",
         {
             "upload": upload,
             "can_confirm": can_confirm,
@@ -113,7 +114,7 @@ def _quote(text: str) -> str:
 def template_download(request):
     form = PeriodForm(request.GET or None, user=request.user)
     if not request.GET or not form.is_valid():
-        return render(request, "indicators/template_form.html", {"form": form})
+        return render(request, "uploads/template_form.html", {"form": form})
     area, year, quarter = form.cleaned_data["area"], form.cleaned_data["year"], form.cleaned_data["quarter"]
     data = build_template(
         area_code=area.code, area_name=area.name, year=year, quarter=quarter, rows=template_rows(area, year, quarter)
@@ -139,7 +140,7 @@ def completeness(request):
     legend = [(status, label, counts[status]) for status, label in COMPLETENESS_LABELS.items()]
     return render(
         request,
-        "indicators/completeness.html",
+        "uploads/completeness.html",
         {
             "rows": rows,
             "quarters": [(y, q, period_label(y, q)) for y, q in quarters],

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.models import Area
-from indicators.selectors import template_rows
-from indicators.uploads.workbooks import build_template
+from uploads.selectors import template_rows
+from uploads.workbooks import build_template
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 2020, the baseline year, arrives as one provincial back-fill in the long format; from 2021 every city's officer
 uploads the quarterly template for each quarter (some on time, some late, one upload rejected and corrected, the
 latest quarter still missing for one city), and the province its own figures. Values come from
-indicators.demo_data.demo_observations.
+demo.generator.demo_observations.
 """
 
 import datetime
@@ -18,13 +18,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
+from indicators.models import Area
+from indicators.periods import BASELINE_YEAR, latest_closed_quarter, quarter_end, quarters_between
+from uploads.models import Observation, Upload
+from uploads.selectors import template_rows
+from uploads.services import process_upload, receive_upload
+from uploads.workbooks import VALUE_COLUMN, build_template
 
-from .demo_data import demo_observations
-from .models import Area, Observation, Upload
-from .periods import BASELINE_YEAR, latest_closed_quarter, quarter_end, quarters_between
-from .selectors import reporting_areas, template_rows
-from .services import process_upload, receive_upload
-from .uploads.workbooks import VALUE_COLUMN, build_template
+from .generator import demo_observations
 
 LATE_CITY = "210900"  # 阜新市: late now and then, and the latest quarter not yet in
 CORRECTED_CITY = "210700"  # 锦州市: one upload rejected, then corrected
@@ -115,8 +116,8 @@ def load_demo(*, through: tuple[int, int] | None = None) -> DemoReport:
         )
         for (year, quarter), group in frame[frame["year"] > BASELINE_YEAR].groupby(["year", "quarter"])
     }
-    province = Area.objects.get(level=Area.Level.PROVINCE)
-    units = [*reporting_areas(), province]
+    province = Area.objects.province()
+    units = [*Area.objects.reporting(), province]
     for year, quarter in quarters_between((BASELINE_YEAR + 1, 1), through):
         quarter_values = values.get((year, quarter), {})
         for area in units:

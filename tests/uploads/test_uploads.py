@@ -11,9 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.test import TestCase
 
-from indicators.models import Observation, Upload
-from indicators.services import confirm_upload
-from tests.indicators.conftest import row_of
+from tests.uploads.conftest import row_of
+from uploads.models import Observation, Upload
+from uploads.services import confirm_upload
+
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL by `make test` (bin/test-postgres-only)
 
 DATA = Path(__file__).parent.parent / "data"
 Q = dict(year=2024, quarter=2)
@@ -130,7 +132,7 @@ def test_a_future_quarter_and_one_before_the_baseline_are_refused(plan, admin_us
 
 
 def test_a_city_officer_cannot_upload_for_another_city(plan, city_officer, dalian, submit):
-    from indicators.services import UploadRefused
+    from uploads.services import UploadRefused
 
     with pytest.raises(UploadRefused, match="您只能为沈阳市填报数据"):
         submit(b"x", "x.csv", user=city_officer, area=dalian, **Q)

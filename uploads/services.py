@@ -13,17 +13,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Area, Indicator, Observation, Upload
-from .periods import latest_closed_quarter
-from .uploads.issues import Issue
-from .uploads.reading import UnreadableFile, read_upload
-from .uploads.storage import store_observations
-from .uploads.validation import UploadContext, validate
+from indicators.models import Area, Indicator
+from indicators.periods import latest_closed_quarter
+
+from .issues import Issue
+from .models import Observation, Upload
+from .reading import UnreadableFile, read_upload
+from .signals import observations_changed, upload_waiting
+from .storage import store_observations
+from .validation import UploadContext, validate
 
 log = logging.getLogger(__name__)
 ALLOWED_EXTENSIONS = (".xlsx", ".xls", ".csv")
@@ -143,15 +147,13 @@ def receive_upload(
 
 
 def enqueue(upload_id: int) -> bool:
-    """Hand the upload to a Celery worker. If the broker cannot be reached the upload stays received, marked as
-    queued, and the periodic sweep hands it over once the broker is back."""
-    from tasks_app.tasks import process_upload_task
-
+    """Hand the upload to a worker (tasks_app receives the signal and queues the task). If the broker cannot be reached
+    the upload stays received, marked as queued, and the periodic sweep hands it over once the broker is back."""
     try:
-        process_upload_task.apply_async((upload_id,))
+        upload_waiting.send(sender=Upload, upload_id=upload_id)
         return True
     except Exception:  # kombu raises OperationalError; redis-py its own errors: all mean "not delivered"
-        if process_upload_task.app.conf.task_always_eager:
+        if current_app.conf.task_always_eager:  # in-process: the error is the task's own, let it show
             raise
         log.warning("broker unreachable, upload %s stays queued", upload_id, exc_info=True)
         Upload.objects.filter(pk=upload_id, status=Upload.Status.RECEIVED).update(status_note=QUEUED_NOTE)
@@ -269,12 +271,10 @@ def process_upload(upload_id: int, *, recompute: bool = True) -> Upload | None:
 
 def after_accept(area_ids: list[int], indicator_ids: list[int]) -> None:
     """An accepted upload changes what progress looks like for its areas."""
-    from tasks_app.tasks import recompute_progress_task
-
     try:
-        recompute_progress_task.apply_async(kwargs={"area_ids": area_ids, "indicator_ids": indicator_ids})
+        observations_changed.send(sender=Upload, area_ids=area_ids, indicator_ids=indicator_ids)
     except Exception:  # the nightly full recompute catches up
-        if recompute_progress_task.app.conf.task_always_eager:
+        if current_app.conf.task_always_eager:
             raise
         log.warning("could not queue the progress recompute", exc_info=True)
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 
-from indicators.models import Observation, Upload
-from indicators.services import QUEUED_NOTE, receive_upload, sweep_stuck_uploads
 from progress.models import Progress
 from tests.live import RedisServer, Worker, publishing_to, wait_for
+from uploads.models import Observation, Upload
+from uploads.services import QUEUED_NOTE, receive_upload, sweep_stuck_uploads
 
 pytestmark = pytest.mark.worker
 CSV = "area_code,indicator_code,year,quarter,value\n210100,pm25,2024,2,38.5\n210100,good_air_days_ratio,2024,2,85\n"

@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.models import User
 from indicators.models import Area
-
-from .models import User
 
 SHENYANG = "210100"
 DEMO_PASSWORD = "demo"

@@ -8,7 +8,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from .models import Area, Upload
+from indicators.models import Area
+
+from .models import Upload
 from .selectors import uploads_visible_to
 from .services import UploadRefused, confirm_upload, receive_upload
 

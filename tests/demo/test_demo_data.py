@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.demo_data import ANCHOR_CITY, CITY_PROFILES, REGRESSING_CITY, demo_observations
+from demo.generator import ANCHOR_CITY, CITY_PROFILES, REGRESSING_CITY, demo_observations
 from indicators.models import Area, Indicator
 from targets.models import Target
 

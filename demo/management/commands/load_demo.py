@@ -4,8 +4,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.services import create_demo_accounts
-from indicators.demo import load_demo
+from demo.accounts import create_demo_accounts
+from demo.loader import load_demo
 from progress.services import recompute_progress
 
 

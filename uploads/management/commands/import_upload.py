@@ -4,8 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.models import Area, Upload
-from indicators.services import UploadRefused, process_upload, receive_upload
+from indicators.models import Area
+from uploads.models import Upload
+from uploads.services import UploadRefused, process_upload, receive_upload
 
 
 class Command(BaseCommand):

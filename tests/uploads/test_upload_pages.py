@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Observation, Upload
-from tests.indicators.conftest import row_of
+from tests.uploads.conftest import row_of
+from uploads.models import Observation, Upload
 
 Q = dict(year=2024, quarter=2)
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import DEMO_PASSWORD, create_demo_accounts
+from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 
 
 class Command(BaseCommand):

@@ -5,16 +5,12 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from indicators.models import Area, Indicator
+from indicators.periods import previous_quarter, quarters_between, submission_deadline
 from targets.models import Target, TargetAreaValue
 
-from .models import Area, Indicator, Observation, Upload
-from .periods import previous_quarter, quarters_between, submission_deadline
-from .uploads.workbooks import TemplateRow
-
-
-def reporting_areas() -> QuerySet:
-    """The 14 cities and 沈抚示范区, which upload their own spreadsheets."""
-    return Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.PILOT_ZONE])
+from .models import Observation, Upload
+from .workbooks import TemplateRow
 
 
 def template_pairs(area: Area) -> list[tuple[Area, Indicator]]:
@@ -123,7 +119,7 @@ COMPLETENESS_LABELS = {
 
 def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) -> tuple[list, list, dict]:
     """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter (two queries)."""
-    areas = list(reporting_areas())
+    areas = list(Area.objects.reporting())
     quarters = quarters_between(start, end)
     uploads = (
         Upload.objects.filter(area__in=areas, year__isnull=False)

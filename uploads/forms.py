@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area
-from .periods import latest_closed_quarter
-from .selectors import reporting_areas
+from indicators.models import Area
+from indicators.periods import latest_closed_quarter
 
 
 def _year_choices():
@@ -30,7 +29,7 @@ class PeriodForm(forms.Form):
         if user.role == user.Role.CITY and not user.is_superuser:
             areas = Area.objects.filter(pk=user.area_id)
         else:
-            areas = Area.objects.filter(pk__in=reporting_areas()) | Area.objects.filter(level=Area.Level.PROVINCE)
+            areas = Area.objects.reporting() | Area.objects.filter(level=Area.Level.PROVINCE)
         self.fields["area"].queryset = areas.order_by("order")
         self.fields["year"].choices = _year_choices()
         if not self.is_bound:

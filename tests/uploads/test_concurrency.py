@@ -3,12 +3,15 @@
 import threading
 import time
 
+import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from indicators import services
-from indicators.models import Observation, Upload
-from indicators.services import process_upload, receive_upload
+from uploads import services
+from uploads.models import Observation, Upload
+from uploads.services import process_upload, receive_upload
+
+pytestmark = pytest.mark.postgres  # also run on PostgreSQL by `make test` (bin/test-postgres-only)
 
 
 def run_together(*functions):
