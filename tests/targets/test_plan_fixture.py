@@ -3,12 +3,30 @@
 import re
 
 import pytest
+import yaml
 
 from targets.fixture import PlanFixtureError, format_number, parse_responsibility, read_plan_fixture
 from targets.plan_text import PLAN_DIR, plan_text
 
 FIXTURE = read_plan_fixture()
 PLAN = plan_text()
+UNITS_EN = yaml.safe_load((PLAN_DIR / "units.yaml").read_text("utf-8"))
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# Every plan object the pages name, with the key that holds its English name.
+ENGLISH_NAMES = [
+    (f"{kind} {row.get('code', row.get('number'))}", row.get(key))
+    for kind, rows, key in (
+        ("target", FIXTURE.targets, "name_en"),
+        ("section", FIXTURE.sections, "title_en"),
+        ("special column", FIXTURE.special_columns, "title_en"),
+        ("project", FIXTURE.projects, "name_en"),
+        ("measure", FIXTURE.measures, "title_en"),
+        ("indicator", FIXTURE.indicators, "name_en"),
+        ("area", FIXTURE.areas, "name_en"),
+        ("department", FIXTURE.departments, "name_en"),
+    )
+    for row in rows
+]
 
 
 @pytest.mark.parametrize("target", FIXTURE.targets, ids=lambda t: t["code"])
@@ -72,6 +90,22 @@ def test_areas_are_the_province_its_cities_and_the_pilot_zone():
     assert levels.count("city") == 14
     assert levels.count("pilot_zone") == 1
     assert all(re.fullmatch(r"\d{6}", a["code"]) for a in FIXTURE.areas)
+
+
+def test_every_plan_object_has_an_english_name():
+    missing = [label for label, name in ENGLISH_NAMES if not isinstance(name, str) or not name.strip()]
+    assert missing == []
+
+
+def test_no_english_name_contains_chinese():
+    chinese = [f"{label}: {name}" for label, name in ENGLISH_NAMES if HAN.search(str(name or ""))]
+    assert chinese == []
+
+
+def test_every_unit_used_has_its_english_in_units_yaml():
+    used = {row["unit"] for row in [*FIXTURE.targets, *FIXTURE.indicators]}
+    assert used - set(UNITS_EN) == set()
+    assert [unit for unit, english in UNITS_EN.items() if not isinstance(english, str) or HAN.search(english)] == []
 
 
 def test_a_misquoted_source_is_refused(tmp_path):
