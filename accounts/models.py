@@ -5,12 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Role(models.TextChoices):
+    PROVINCE = "province", _("省级工作人员")
+    CITY = "city", _("市级填报员")
+    AUDITOR = "auditor", _("审计人员")
+    ADMIN = "admin", _("系统管理员")
+
+
 class User(AbstractUser):
-    class Role(models.TextChoices):
-        PROVINCE = "province", _("省级工作人员")
-        CITY = "city", _("市级填报员")
-        AUDITOR = "auditor", _("审计人员")
-        ADMIN = "admin", _("系统管理员")
+    Role = Role
 
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.PROVINCE)
     area = models.ForeignKey(
@@ -27,7 +30,7 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role="city") | models.Q(area__isnull=False), name="city_officer_has_area"
+                condition=~models.Q(role=Role.CITY) | models.Q(area__isnull=False), name="city_officer_has_area"
             )
         ]
 
@@ -35,6 +38,10 @@ class User(AbstractUser):
     def sees_everything(self) -> bool:
         """Provincial staff, auditors and administrators see every city; a city officer sees their own."""
         return self.role != self.Role.CITY or self.is_superuser
+
+    @property
+    def is_city_officer(self) -> bool:
+        return self.role == self.Role.CITY
 
     @property
     def is_provincial_admin(self) -> bool:

@@ -75,6 +75,7 @@ class Indicator(models.Model):
     name = models.CharField(_("指标名称"), max_length=120)
     name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
     unit = models.CharField(_("单位"), max_length=30)
+    unit_en = models.CharField(_("英文单位"), max_length=40, blank=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     direction = models.CharField(_("方向"), max_length=8, choices=Direction.choices)
     min_value = models.FloatField(_("有效下限"))

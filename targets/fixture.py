@@ -11,10 +11,11 @@ from pathlib import Path
 
 import yaml
 
+from .choices import Comparator, Scope
 from .plan_text import PLAN_DIR, plan_text
 
-COMPARATORS = {"le", "lt", "ge", "gt", "reduce_pct", "reduce_abs", "done_by"}
-SCOPES = {"province", "each_city", "areas"}
+COMPARATORS = set(Comparator.values)
+SCOPES = set(Scope.values)
 # Words of a responsibility clause that are not department names.
 _CLAUSE_FILLER = re.compile(
     r"牵头负责|牵头|等?按职责分工负责|负责|会同相关省（中）直部门加强污染防治攻坚统筹协调|[、，\s]"
@@ -39,6 +40,7 @@ class PlanFixture:
     projects: list[dict]
     indicators: list[dict]
     targets: list[dict]
+    units: dict[str, str] = field(default_factory=dict)  # Chinese unit → English (units.yaml)
     problems: list[str] = field(default_factory=list)
 
 
@@ -47,6 +49,11 @@ def _load_yaml(path: Path) -> list[dict]:
     for row in rows:
         row["_file"] = path.name
     return rows
+
+
+def _load_units(path: Path) -> dict[str, str]:
+    """Chinese unit → English; a fixture without units.yaml shows units in Chinese in both languages."""
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
 
 def _load_dir(root: Path, name: str) -> list[dict]:
@@ -102,6 +109,7 @@ def read_plan_fixture(root: Path = PLAN_DIR) -> PlanFixture:
         projects=_load_dir(root, "projects"),
         indicators=_load_dir(root, "indicators"),
         targets=_load_dir(root, "targets"),
+        units=_load_units(root / "units.yaml"),
     )
     problems = fixture.problems
 
@@ -211,7 +219,7 @@ def read_plan_fixture(root: Path = PLAN_DIR) -> PlanFixture:
         if not source or offset < 0:
             problem(target, "source is not verbatim in the plan")
         target["source_offset"] = max(offset, 0)
-        if comparator == "done_by":
+        if comparator == Comparator.DONE_BY:
             if not isinstance(target.get("deadline"), datetime.date):
                 problem(target, "a done_by target needs a deadline date")
         elif "value" not in target and target.get("scope") == "areas" and target.get("area_values"):
@@ -224,7 +232,7 @@ def read_plan_fixture(root: Path = PLAN_DIR) -> PlanFixture:
             written = str(target.get("value_text") or format_number(target["value"]))
             if written not in source:
                 problem(target, f"value {written!r} does not appear in its source")
-        if comparator in ("reduce_pct", "reduce_abs") and not target.get("baseline_year"):
+        if comparator in COMPARATORS and Comparator(comparator).is_reduction and not target.get("baseline_year"):
             problem(target, "a reduction needs a baseline_year")
         for area_code in target.get("area_values") or {}:
             if str(area_code) not in areas:

@@ -1,8 +1,11 @@
 """The plan as data: its outline, paragraphs and who answers for them, its special columns and every commitment."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .choices import Comparator, Scope
 
 
 class Section(models.Model):
@@ -23,6 +26,7 @@ class Section(models.Model):
 
     code = models.CharField(_("编号"), max_length=12, unique=True)
     title = models.CharField(_("标题"), max_length=120)
+    title_en = models.CharField(_("英文标题"), max_length=200, blank=True)
     kind = models.CharField(_("层级"), max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -74,6 +78,7 @@ class Measure(models.Model):
     code = models.CharField(_("编号"), max_length=16, unique=True)
     section = models.ForeignKey(Section, verbose_name=_("章节"), on_delete=models.PROTECT, related_name="measures")
     title = models.CharField(_("标题"), max_length=120)
+    title_en = models.CharField(_("英文标题"), max_length=200, blank=True)
     responsibility_text = models.TextField(_("责任分工原文"), blank=True)
     inherits_section = models.BooleanField(
         _("沿用本节分工"), default=False, help_text=_("该段无分工括号，责任部门取本节各段之并集")
@@ -114,6 +119,7 @@ class Responsibility(models.Model):
 class SpecialColumn(models.Model):
     number = models.PositiveSmallIntegerField(_("专栏号"), unique=True)
     title = models.CharField(_("标题"), max_length=120)
+    title_en = models.CharField(_("英文标题"), max_length=200, blank=True)
     section = models.ForeignKey(Section, verbose_name=_("章节"), on_delete=models.PROTECT)
 
     class Meta:
@@ -131,6 +137,7 @@ class Project(models.Model):
         SpecialColumn, verbose_name=_("专栏"), on_delete=models.PROTECT, related_name="projects"
     )
     name = models.CharField(_("工程名称"), max_length=80)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
     measure = models.ForeignKey(
         Measure, verbose_name=_("对应任务段落"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -149,29 +156,8 @@ class Project(models.Model):
 class Target(models.Model):
     """One quantitative or dated commitment of the plan, traceable to the words it comes from."""
 
-    class Comparator(models.TextChoices):
-        LE = "le", _("不高于")
-        LT = "lt", _("低于")
-        GE = "ge", _("不低于")
-        GT = "gt", _("高于")
-        REDUCE_PCT = "reduce_pct", _("较基准年降低（%）")
-        REDUCE_ABS = "reduce_abs", _("较基准年减少")
-        DONE_BY = "done_by", _("期限前完成")
-
-    class Scope(models.TextChoices):
-        PROVINCE = "province", _("全省")
-        EACH_CITY = "each_city", _("各市")
-        AREAS = "areas", _("指定地区")
-
-    COMPARATOR_SYMBOLS = {
-        "le": "≤",
-        "lt": "<",
-        "ge": "≥",
-        "gt": ">",
-        "reduce_pct": "↓%",
-        "reduce_abs": "↓",
-        "done_by": "✓",
-    }
+    Comparator = Comparator
+    Scope = Scope
 
     code = models.CharField(_("编号"), max_length=20, unique=True)
     section = models.ForeignKey(Section, verbose_name=_("章节"), on_delete=models.PROTECT, related_name="targets")
@@ -180,6 +166,7 @@ class Target(models.Model):
         "indicators.Indicator", verbose_name=_("指标"), on_delete=models.PROTECT, related_name="targets"
     )
     name = models.CharField(_("目标名称"), max_length=160)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     comparator = models.CharField(_("比较方式"), max_length=12, choices=Comparator.choices)
     value = models.FloatField(_("目标值"), null=True, blank=True)
     value_text = models.CharField(_("原文数值写法"), max_length=20, blank=True)
@@ -187,6 +174,7 @@ class Target(models.Model):
         _("目标值为各地区之和"), default=False, help_text=_("方案只列分地区数值、未写合计时，全省目标值取其合计")
     )
     unit = models.CharField(_("单位"), max_length=30)
+    unit_en = models.CharField(_("英文单位"), max_length=40, blank=True)
     target_year = models.PositiveSmallIntegerField(_("目标年份"))
     deadline = models.DateField(_("完成期限"), null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("基准年"), null=True, blank=True)
@@ -212,12 +200,12 @@ class Target(models.Model):
         verbose_name_plural = _("目标")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(comparator="done_by", deadline__isnull=False)
-                | (~models.Q(comparator="done_by") & models.Q(value__isnull=False)),
+                condition=models.Q(comparator=Comparator.DONE_BY, deadline__isnull=False)
+                | (~models.Q(comparator=Comparator.DONE_BY) & models.Q(value__isnull=False)),
                 name="target_has_value_or_deadline",
             ),
             models.CheckConstraint(
-                condition=~models.Q(comparator__in=["reduce_pct", "reduce_abs"])
+                condition=~models.Q(comparator__in=[Comparator.REDUCE_PCT, Comparator.REDUCE_ABS])
                 | models.Q(baseline_year__isnull=False),
                 name="reduction_has_baseline_year",
             ),
@@ -228,7 +216,7 @@ class Target(models.Model):
 
     @property
     def comparator_symbol(self) -> str:
-        return self.COMPARATOR_SYMBOLS[self.comparator]
+        return Comparator(self.comparator).symbol
 
     @property
     def value_display(self) -> str:
@@ -257,3 +245,39 @@ class TargetAreaValue(models.Model):
 
     def __str__(self):
         return f"{self.area}: {self.value:g}"
+
+
+class PlanRevision(models.Model):
+    """A change to one field of the plan made by a person (the admin site), with its reason and document number
+    (文号). load_plan never silently overwrites a field whose latest revision still stands (targets.revisions)."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("管理后台修订")
+        FIXTURE_OVERWRITE = "fixture", _("以方案数据覆盖修订")
+
+    model = models.CharField(_("对象类型"), max_length=40)
+    object_key = models.CharField(_("对象"), max_length=80, help_text=_("编号；分地区数值为“目标编号@地区代码”"))
+    field = models.CharField(_("字段"), max_length=40)
+    old_value = models.JSONField(_("原值"), null=True, blank=True)
+    new_value = models.JSONField(_("新值"), null=True, blank=True)
+    reason = models.TextField(_("修订理由"))
+    document_number = models.CharField(_("文号"), max_length=80, blank=True)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.ADMIN)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修订人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revised_at = models.DateTimeField(_("修订时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-revised_at", "-id"]
+        verbose_name = _("方案修订")
+        verbose_name_plural = _("方案修订")
+        indexes = [models.Index(fields=["model", "object_key", "field"], name="revision_lookup")]
+
+    def __str__(self):
+        return f"{self.object_key}.{self.field}: {self.old_value} → {self.new_value}"

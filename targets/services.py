@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -10,6 +11,7 @@ from indicators.models import Area, Indicator
 
 from .fixture import PlanFixture
 from .models import Department, Measure, Project, Responsibility, Section, SpecialColumn, Target, TargetAreaValue
+from .revisions import Conflict, RevisionGuard, record_overwrites
 
 
 @dataclass
@@ -18,16 +20,25 @@ class LoadReport:
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     stale: dict[str, list[str]] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)  # revised fields the fixture would change: kept
+    overwritten: list[Conflict] = field(default_factory=list)  # the same, overwritten on request
+
+    def guard(self, model, overwrite: bool) -> RevisionGuard:
+        return RevisionGuard(model, overwrite=overwrite, conflicts=self.conflicts, overwritten=self.overwritten)
 
     @property
     def changed(self) -> bool:
         return bool(sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values()))
 
 
-def _upsert(model: type[models.Model], rows: list[dict], report: LoadReport, key: str = "code") -> dict:
+def _upsert(
+    model: type[models.Model], rows: list[dict], report: LoadReport, key: str = "code", overwrite: bool = False
+) -> dict:
     """Create or update `model` rows keyed by `key`; returns {key: instance}. Rows not in the fixture are reported
-    as stale, not deleted: observations and history may point at them."""
+    as stale, not deleted: observations and history may point at them. A field revised by hand keeps its value
+    (a conflict in the report) unless `overwrite`."""
     existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    guard = report.guard(model, overwrite)
     history = hasattr(model, "history")
     to_create, to_update, fields = [], [], set()
     for row in rows:
@@ -37,7 +48,11 @@ def _upsert(model: type[models.Model], rows: list[dict], report: LoadReport, key
             to_create.append(obj)
             existing[row[key]] = obj
             continue
-        changed = [name for name, value in row.items() if getattr(obj, name) != value]
+        changed = [
+            name
+            for name, value in row.items()
+            if getattr(obj, name) != value and not guard.keeps(str(row[key]), name, getattr(obj, name), value)
+        ]
         if changed:
             for name in changed:
                 setattr(obj, name, row[name])
@@ -67,17 +82,28 @@ def _upsert(model: type[models.Model], rows: list[dict], report: LoadReport, key
     return existing
 
 
-def _sync_links(model, rows: list[dict], keys: tuple[str, str], report: LoadReport) -> None:
-    """Make the link table `model` hold exactly `rows`, matched on the two foreign keys in `keys`."""
+def _sync_links(
+    model, rows: list[dict], keys: tuple[str, str], report: LoadReport, named, overwrite: bool = False
+) -> None:
+    """Make the link table `model` hold exactly `rows`, matched on the two foreign keys in `keys`; `named(k)` gives
+    a pair's revision key. A link added, changed or removed by a revision is kept as revised unless `overwrite`."""
     existing = {(getattr(o, keys[0]), getattr(o, keys[1])): o for o in model.objects.all()}
     wanted = {(row[keys[0]], row[keys[1]]): row for row in rows}
     name = model._meta.model_name
-    to_create = [model(**row) for k, row in wanted.items() if k not in existing]
+    guard = report.guard(model, overwrite)
+    # A link removed by a revision has its first field revised to null ("absent").
+    to_create = [
+        model(**row)
+        for k, row in wanted.items()
+        if k not in existing and not guard.keeps(named(k), keys[0], None, row[keys[0]])
+    ]
     to_update, fields = [], set()
     for k, row in wanted.items():
         obj = existing.get(k)
         if obj is not None:
-            changed = [f for f, v in row.items() if getattr(obj, f) != v]
+            changed = [
+                f for f, v in row.items() if getattr(obj, f) != v and not guard.keeps(named(k), f, getattr(obj, f), v)
+            ]
             if changed:
                 for f in changed:
                     setattr(obj, f, row[f])
@@ -93,7 +119,7 @@ def _sync_links(model, rows: list[dict], keys: tuple[str, str], report: LoadRepo
         )
         report.updated[name] += len(to_update)
     for k, obj in existing.items():
-        if k not in wanted:
+        if k not in wanted and not guard.keeps(named(k), keys[0], getattr(obj, keys[0]), None):
             obj.delete()  # one by one, so history records the removal
             report.deleted[name] += 1
 
@@ -113,99 +139,33 @@ def _set_parents(model, objects: dict, rows: list[dict], report: LoadReport) -> 
 
 
 @transaction.atomic
-def load_plan(fixture: PlanFixture) -> LoadReport:
-    """Create or update every plan object from a checked fixture (see targets.fixture.read_plan_fixture)."""
+def load_plan(fixture: PlanFixture, *, overwrite_revisions: bool = False) -> LoadReport:
+    """Create or update every plan object from a checked fixture (see targets.fixture.read_plan_fixture). Fields
+    revised by hand keep their revised value and are listed as conflicts, unless `overwrite_revisions`."""
     report = LoadReport()
+    upsert = partial(_upsert, report=report, overwrite=overwrite_revisions)
+    areas, indicators = _load_reference(fixture, upsert, report)
+    sections, measures = _load_outline(fixture, upsert, report, overwrite_revisions)
+    columns, projects = _load_special_columns(fixture, upsert, sections, measures)
+    _load_targets(
+        fixture, upsert, report, overwrite_revisions, refs=(areas, indicators, sections, measures, columns, projects)
+    )
+    if report.overwritten:
+        record_overwrites(report.overwritten)
+    return report
 
-    areas = _upsert(
+
+def _load_reference(fixture: PlanFixture, upsert, report: LoadReport) -> tuple[dict, dict]:
+    """Areas with their hierarchy, and the indicators they report."""
+    areas = upsert(
         Area,
         [
             {"code": a["code"], "name": a["name"], "name_en": a.get("name_en", ""), "level": a["level"], "order": i}
             for i, a in enumerate(fixture.areas)
         ],
-        report,
     )
     _set_parents(Area, areas, fixture.areas, report)
-
-    departments = _upsert(
-        Department,
-        [
-            {
-                "code": d["code"],
-                "name": d["name"],
-                "name_en": d.get("name_en", ""),
-                "kind": d["kind"],
-                "aliases": d.get("aliases", []),
-                "order": i,
-            }
-            for i, d in enumerate(fixture.departments)
-        ],
-        report,
-    )
-
-    sections = _upsert(
-        Section,
-        [
-            {"code": s["code"], "title": s["title"], "kind": s["kind"], "theme": s.get("theme", ""), "order": i}
-            for i, s in enumerate(fixture.sections)
-        ],
-        report,
-    )
-    _set_parents(Section, sections, fixture.sections, report)
-
-    measures = _upsert(
-        Measure,
-        [
-            {
-                "code": m["code"],
-                "section_id": sections[m["section"]].pk,
-                "title": m["title"],
-                "responsibility_text": m.get("responsibility") or "",
-                "inherits_section": m.get("inherit") == "section",
-                "explicit_lead": "牵头" in (m.get("responsibility") or ""),
-                "order": i,
-            }
-            for i, m in enumerate(fixture.measures)
-        ],
-        report,
-    )
-    _sync_links(
-        Responsibility,
-        [
-            {"measure_id": measures[m["code"]].pk, "department_id": departments[code].pk, "role": role, "order": j}
-            for m in fixture.measures
-            for j, (code, role) in enumerate(m["roles"])
-        ],
-        ("measure_id", "department_id"),
-        report,
-    )
-
-    columns = _upsert(
-        SpecialColumn,
-        [
-            {"number": c["number"], "title": c["title"], "section_id": sections[c["section"]].pk}
-            for c in fixture.special_columns
-        ],
-        report,
-        key="number",
-    )
-    projects = _upsert(
-        Project,
-        [
-            {
-                "code": p["code"],
-                "special_column_id": columns[p["special_column"]].pk,
-                "name": p["name"],
-                "measure_id": measures[p["measure"]].pk,
-                "source_text": p["source"],
-                "order": i,
-            }
-            for i, p in enumerate(fixture.projects)
-        ],
-        report,
-    )
-
-    indicators = _upsert(
+    indicators = upsert(
         Indicator,
         [
             {
@@ -213,6 +173,7 @@ def load_plan(fixture: PlanFixture) -> LoadReport:
                 "name": d["name"],
                 "name_en": d.get("name_en", ""),
                 "unit": d["unit"],
+                "unit_en": fixture.units.get(d["unit"], ""),
                 "kind": d["kind"],
                 "direction": d["direction"],
                 "min_value": float(d["min_value"]),
@@ -225,43 +186,146 @@ def load_plan(fixture: PlanFixture) -> LoadReport:
             }
             for i, d in enumerate(fixture.indicators)
         ],
-        report,
     )
+    return areas, indicators
 
-    def number(value):
-        return float(value) if value is not None else None
 
-    targets = _upsert(
-        Target,
+def _load_outline(fixture: PlanFixture, upsert, report: LoadReport, overwrite: bool) -> tuple[dict, dict]:
+    """Departments, sections, the paragraphs with their responsibility clauses, and who leads or cooperates."""
+    departments = upsert(
+        Department,
         [
             {
-                "code": t["code"],
-                "section_id": sections[t["section"]].pk,
-                "measure_id": measures[t["measure"]].pk,
-                "indicator_id": indicators[t["indicator"]].pk,
-                "name": t["name"],
-                "comparator": t["comparator"],
-                "value": number(t.get("value")),
-                "value_text": str(t.get("value_text") or ""),
-                "value_from_areas": t.get("value_from_areas", False),
-                "unit": t["unit"],
-                "target_year": t["target_year"],
-                "deadline": t.get("deadline"),
-                "baseline_year": t.get("baseline_year"),
-                "baseline_value": number(t.get("baseline_value")),
-                "scope": t["scope"],
-                "binding": t.get("binding", True),
-                "source_text": t["source"],
-                "source_offset": t["source_offset"],
-                "special_column_id": columns[t["special_column"]].pk if t.get("special_column") else None,
-                "project_id": projects[t["project"]].pk if t.get("project") else None,
-                "note": (t.get("note") or "").strip(),
+                "code": d["code"],
+                "name": d["name"],
+                "name_en": d.get("name_en", ""),
+                "kind": d["kind"],
+                "aliases": d.get("aliases", []),
                 "order": i,
             }
-            for i, t in enumerate(fixture.targets)
+            for i, d in enumerate(fixture.departments)
         ],
-        report,
     )
+    sections = upsert(
+        Section,
+        [
+            {
+                "code": s["code"],
+                "title": s["title"],
+                "title_en": s.get("title_en", ""),
+                "kind": s["kind"],
+                "theme": s.get("theme", ""),
+                "order": i,
+            }
+            for i, s in enumerate(fixture.sections)
+        ],
+    )
+    _set_parents(Section, sections, fixture.sections, report)
+    measures = upsert(
+        Measure,
+        [
+            {
+                "code": m["code"],
+                "section_id": sections[m["section"]].pk,
+                "title": m["title"],
+                "title_en": m.get("title_en", ""),
+                "responsibility_text": m.get("responsibility") or "",
+                "inherits_section": m.get("inherit") == "section",
+                "explicit_lead": "牵头" in (m.get("responsibility") or ""),
+                "order": i,
+            }
+            for i, m in enumerate(fixture.measures)
+        ],
+    )
+    measure_code = {m.pk: code for code, m in measures.items()}
+    department_code = {d.pk: code for code, d in departments.items()}
+    _sync_links(
+        Responsibility,
+        [
+            {"measure_id": measures[m["code"]].pk, "department_id": departments[code].pk, "role": role, "order": j}
+            for m in fixture.measures
+            for j, (code, role) in enumerate(m["roles"])
+        ],
+        ("measure_id", "department_id"),
+        report,
+        named=lambda k: f"{measure_code[k[0]]}@{department_code[k[1]]}",
+        overwrite=overwrite,
+    )
+    return sections, measures
+
+
+def _load_special_columns(fixture: PlanFixture, upsert, sections: dict, measures: dict) -> tuple[dict, dict]:
+    columns = upsert(
+        SpecialColumn,
+        [
+            {
+                "number": c["number"],
+                "title": c["title"],
+                "title_en": c.get("title_en", ""),
+                "section_id": sections[c["section"]].pk,
+            }
+            for c in fixture.special_columns
+        ],
+        key="number",
+    )
+    projects = upsert(
+        Project,
+        [
+            {
+                "code": p["code"],
+                "special_column_id": columns[p["special_column"]].pk,
+                "name": p["name"],
+                "name_en": p.get("name_en", ""),
+                "measure_id": measures[p["measure"]].pk,
+                "source_text": p["source"],
+                "order": i,
+            }
+            for i, p in enumerate(fixture.projects)
+        ],
+    )
+    return columns, projects
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _target_row(t: dict, order: int, units: dict, refs: tuple) -> dict:
+    _, indicators, sections, measures, columns, projects = refs
+    return {
+        "code": t["code"],
+        "section_id": sections[t["section"]].pk,
+        "measure_id": measures[t["measure"]].pk,
+        "indicator_id": indicators[t["indicator"]].pk,
+        "name": t["name"],
+        "name_en": t.get("name_en", ""),
+        "comparator": t["comparator"],
+        "value": _number(t.get("value")),
+        "value_text": str(t.get("value_text") or ""),
+        "value_from_areas": t.get("value_from_areas", False),
+        "unit": t["unit"],
+        "unit_en": units.get(t["unit"], ""),
+        "target_year": t["target_year"],
+        "deadline": t.get("deadline"),
+        "baseline_year": t.get("baseline_year"),
+        "baseline_value": _number(t.get("baseline_value")),
+        "scope": t["scope"],
+        "binding": t.get("binding", True),
+        "source_text": t["source"],
+        "source_offset": t["source_offset"],
+        "special_column_id": columns[t["special_column"]].pk if t.get("special_column") else None,
+        "project_id": projects[t["project"]].pk if t.get("project") else None,
+        "note": (t.get("note") or "").strip(),
+        "order": order,
+    }
+
+
+def _load_targets(fixture: PlanFixture, upsert, report: LoadReport, overwrite: bool, refs: tuple) -> None:
+    """Every commitment, and its per-area values."""
+    areas = refs[0]
+    targets = upsert(Target, [_target_row(t, i, fixture.units, refs) for i, t in enumerate(fixture.targets)])
+    target_code = {t.pk: code for code, t in targets.items()}
+    area_code = {a.pk: code for code, a in areas.items()}
     _sync_links(
         TargetAreaValue,
         [
@@ -271,5 +335,6 @@ def load_plan(fixture: PlanFixture) -> LoadReport:
         ],
         ("target_id", "area_id"),
         report,
+        named=lambda k: f"{target_code[k[0]]}@{area_code[k[1]]}",
+        overwrite=overwrite,
     )
-    return report

@@ -229,6 +229,8 @@ def _target_form(target):
         "value",
         "value_text",
         "unit",
+        "unit_en",
+        "name_en",
         "target_year",
         "baseline_year",
         "baseline_value",
@@ -246,6 +248,9 @@ def _target_form(target):
         deadline=target.deadline or "",
         special_column=target.special_column_id or "",
         project=target.project_id or "",
+        # every admin edit is a plan revision, with its reason and document number
+        revision_reason="沈阳市再生水利用目标经省政府同意调整。",
+        revision_document="辽政函〔2024〕15号",
     )
     return data
 

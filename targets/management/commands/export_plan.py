@@ -3,6 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from targets.models import Target
 from targets.selectors import departments_by_role, targets_with_responsibility
 
 COLUMNS = [
@@ -34,7 +35,9 @@ def plan_rows():
             "name": target.name,
             "indicator": target.indicator.code,
             "comparator": target.comparator,
-            "target_value": target.deadline.isoformat() if target.comparator == "done_by" else f"{target.value:g}",
+            "target_value": (
+                target.deadline.isoformat() if target.comparator == Target.Comparator.DONE_BY else f"{target.value:g}"
+            ),
             "unit": target.unit,
             "baseline_year": target.baseline_year or "",
             "baseline_value": "" if target.baseline_value is None else f"{target.baseline_value:g}",

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         person = (
             users.filter(username=user).first()
             if user
-            else users.filter(role="admin", is_active=True).order_by("pk").first()
+            else users.filter(role=users.model.Role.ADMIN, is_active=True).order_by("pk").first()
         )
         if person is None:
             raise CommandError(f"用户“{user or '管理员'}”不存在。")
