@@ -1,11 +1,27 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Progress, StatusOverride
+from .services import check_override
+
+
+class StatusOverrideForm(forms.ModelForm):
+    class Meta:
+        model = StatusOverride
+        fields = ("target", "area", "year", "quarter", "status", "reason", "document_number")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            fields = ("target", "area", "year", "quarter", "status", "reason")
+            check_override(**{name: data.get(name) for name in fields})
+        return data
 
 
 @admin.register(StatusOverride)
 class StatusOverrideAdmin(SimpleHistoryAdmin):
+    form = StatusOverrideForm
     list_display = ("target", "area", "year", "quarter", "status", "created_by", "created_at")
     list_filter = ("status", "year", "quarter", "area")
     search_fields = ("target__code", "target__name", "reason")

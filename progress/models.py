@@ -119,6 +119,7 @@ class StatusOverride(models.Model):
     quarter = models.PositiveSmallIntegerField(_("季度"))
     status = models.CharField(_("人工认定状态"), max_length=12, choices=Status.choices)
     reason = models.TextField(_("理由"))
+    document_number = models.CharField(_("文号"), max_length=80, blank=True, help_text=_("依据文件的文号（可选）"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("认定人"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("认定时间"), auto_now=True)
     history = HistoricalRecords()
@@ -129,6 +130,7 @@ class StatusOverride(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "area", "year", "quarter"], name="one_override_per_quarter"),
             models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="override_quarter_1_to_4"),
         ]
 
     def __str__(self):

@@ -343,25 +343,59 @@ def _insert_portable(rows: pd.DataFrame) -> None:
         cursor.executemany(sql, list(zip(*columns, strict=True)))
 
 
-def override_status(*, target, area, year: int, quarter: int, status: str, reason: str, user):
+MIN_REASON_LENGTH = 10
+
+
+def check_override(*, target, area, year: int, quarter: int, status: str, reason: str) -> None:
+    """An override must name a quarter whose status was computed (inside the plan period, with data) and give a real
+    reason. Raises ValidationError with a Chinese message per field; the admin form and override_status share it."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Status
+
+    errors = {}
+    if status not in Status.values:
+        errors["status"] = f"未知状态“{status}”。"
+    if quarter not in (1, 2, 3, 4):
+        errors["quarter"] = f"季度应为 1—4，不能是 {quarter}。"
+    elif target is not None and area is not None:
+        computed = Progress.objects.filter(target=target, area=area)
+        if not computed.filter(year=year, quarter=quarter).exists():
+            first = computed.order_by("year", "quarter").values_list("year", "quarter").first()
+            last = computed.order_by("-year", "-quarter").values_list("year", "quarter").first()
+            span = f"{first[0]}年第{first[1]}季度至{last[0]}年第{last[1]}季度" if first else "尚无任何季度"
+            errors["year"] = (
+                f"{year}年第{quarter}季度没有“{target.code}”在{area.name}的计算状态，无从认定：可认定的季度为{span}。"
+            )
+    if len((reason or "").strip()) < MIN_REASON_LENGTH:
+        errors["reason"] = f"理由至少 {MIN_REASON_LENGTH} 个字：请写明依据，如监测站点搬迁、数据经核定剔除等。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def override_status(
+    *, target, area, year: int, quarter: int, status: str, reason: str, user, document_number: str = ""
+):
     """A provincial administrator replaces a computed status with a judgement of their own. The computed status stays
     in the Progress table beside it; every change of the override is kept in its history."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import PermissionDenied
 
-    from .models import Status, StatusOverride
+    from .models import StatusOverride
 
     if not user.is_provincial_admin:
         raise PermissionDenied("只有省级管理员可以人工认定状态。")
-    if status not in Status.values:
-        raise ValidationError(f"未知状态“{status}”。")
-    if not reason.strip():
-        raise ValidationError("人工认定必须写明理由。")
+    check_override(target=target, area=area, year=year, quarter=quarter, status=status, reason=reason)
     override, _ = StatusOverride.objects.update_or_create(
         target=target,
         area=area,
         year=year,
         quarter=quarter,
-        defaults={"status": status, "reason": reason.strip(), "created_by": user},
+        defaults={
+            "status": status,
+            "reason": reason.strip(),
+            "document_number": document_number.strip(),
+            "created_by": user,
+        },
     )
     transaction.on_commit(bump_version)
     return override

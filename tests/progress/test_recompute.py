@@ -182,14 +182,20 @@ def test_an_administrator_overrides_a_status_with_a_reason_kept_in_history(
         user=admin_user,
     )
     override = override_status(
-        target=target, area=shenyang, year=2024, quarter=4, status="off_track", reason="复核后撤回剔除", user=admin_user
+        target=target,
+        area=shenyang,
+        year=2024,
+        quarter=4,
+        status="off_track",
+        reason="复核后撤回剔除，恢复计算状态",
+        user=admin_user,
     )
     assert row("1-02", "210100", 2024, 4).status == "at_risk"  # the computed status stays
     recompute_progress(through=(2024, 4))
     assert StatusOverride.objects.get().status == "off_track"  # and the override survives a recompute
     assert [h.reason for h in override.history.order_by("history_date")] == [
         "冬季沙尘输入，经省站核定剔除后达序时进度",
-        "复核后撤回剔除",
+        "复核后撤回剔除，恢复计算状态",
     ]
 
 
@@ -276,3 +282,39 @@ def test_a_full_recompute_leaves_the_tables_indexes_in_place_even_with_nothing_t
     recompute_progress(through=(2024, 4))  # rows for every assignment, no data: all no_data
     recompute_progress(through=(2020, 4), assignments=build_assignments().iloc[0:0])  # nothing at all to write
     assert keys() == before
+
+
+def test_an_override_names_a_computed_quarter_and_a_real_reason(plan, observe, admin_user, shenyang, client):
+    from django.urls import reverse
+
+    observe(("210100", "pm25", 2020, 4, 40.0), ("210100", "pm25", 2024, 4, 36.0))
+    recompute_progress(through=(2024, 4))
+    target = Target.objects.get(code="1-02")
+    good = "监测站点搬迁，经省站核定后按序时推进。"
+    messages = {}
+    cases = [(2031, 4, good, "year"), (2024, 5, good, "quarter"), (2024, 4, "测试", "reason")]
+    for year, quarter, reason, field in cases:
+        with pytest.raises(ValidationError) as error:
+            override_status(
+                target=target, area=shenyang, year=year, quarter=quarter, status="on_track", reason=reason,
+                user=admin_user,
+            )  # fmt: skip
+        assert list(error.value.message_dict) == [field]
+        messages[field] = error.value.message_dict[field][0]
+    assert "可认定的季度为2021年第1季度至2024年第4季度" in messages["year"]
+    assert "理由至少 10 个字" in messages["reason"]
+
+    client.force_login(admin_user)
+    form = {"target": target.pk, "area": shenyang.pk, "status": "on_track", "document_number": ""}
+    response = client.post(
+        reverse("admin:progress_statusoverride_add"), {**form, "year": 2031, "quarter": 5, "reason": "测试"}
+    )
+    errors = response.context["adminform"].form.errors
+    assert response.status_code == 200 and not StatusOverride.objects.exists()
+    assert "quarter" in errors and "reason" in errors
+    response = client.post(
+        reverse("admin:progress_statusoverride_add"),
+        {**form, "year": 2024, "quarter": 4, "reason": good, "document_number": "辽环函〔2025〕9号"},
+    )
+    assert response.status_code == 302
+    assert StatusOverride.objects.get().document_number == "辽环函〔2025〕9号"
