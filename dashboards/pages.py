@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from progress import engine
+from progress import rollup as rollups
 from progress.models import BaselineSource, ProjectionStatus, Status
 from targets.models import Responsibility, Section
 from targets.plan_text import sentence_around
@@ -513,7 +513,7 @@ def _rollup(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     """engine.rollup on the statuses as shown (an override replaces the computed status)."""
     frame = rows.assign(status=rows["shown"]).drop(columns=[key])
     groups = rows[["target_id", "area_id", key]]
-    return engine.rollup(frame, groups, key)
+    return rollups.rollup(frame, groups, key)
 
 
 def score_band(score: float) -> tuple[str, str]:
@@ -967,7 +967,7 @@ def _department_ranking(meta: PlanMeta, filters: Filters, rows: pd.DataFrame, le
     mapping = held[held["target_id"].isin(kept)][["target_id", "department"]].drop_duplicates()
     if not len(mine) or not len(mapping):
         return pd.DataFrame(columns=["department", "share", "score", "total", *figures.STATUS_ORDER])
-    result = engine.rollup(mine.assign(status=mine["shown"]), mapping, "department")
+    result = rollups.rollup(mine.assign(status=mine["shown"]), mapping, "department")
     result = result[result["total"] > 0].copy()
     result["share"] = (result["achieved"] + result["on_track"]) / result["total"]
     return result.sort_values(["share", "score"], ascending=False, na_position="last")
