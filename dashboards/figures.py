@@ -493,7 +493,7 @@ def _value_tiles(tiles: list[dict], colour_title: str, reverse_scale: bool) -> l
         data.append({**trace, "showlegend": False})
     if without:
         trace = _tile_trace("–", without, [t["label"] for t in without])
-        data.append({**trace, "marker": _tile_marker(color=STATUS_COLOURS["no_data"]), "showlegend": False})
+        data.append({**trace, "marker": _tile_marker(color=Status.NO_DATA.colour), "showlegend": False})
     return data
 
 

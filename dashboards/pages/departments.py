@@ -50,9 +50,9 @@ def ranking_page(meta: PlanMeta, filters: Filters) -> Page:
     bars, table = figures.RankingBars(), []
     for rank, r in enumerate(result.itertuples(index=False), start=1):
         name = department_name(meta, r.department, labels)
-        good = int(r.achieved) + int(r.on_track)
         link = reverse("dash_department", args=[r.department]) + filters.query(role=None)
         counts = counts_of(r)
+        good = counts[Status.ACHIEVED] + counts[Status.ON_TRACK]
         bars.add(
             label=f"{rank}. {name}",
             value=float(r.share),
