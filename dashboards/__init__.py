@@ -1,8 +1,9 @@
 """The dashboards: province overview, city, league table, departments, target and map pages (Plotly, served locally).
 
 Layers: ``selectors`` reads the Progress table and the plan into pandas frames in a fixed number of queries;
-``figures`` turns lists into Plotly figure specs (plain dicts); ``pages`` assembles each page's charts with the table
-and CSV of exactly what each chart shows; ``views`` stay thin (access, filters, cache, render or export).
+``figures`` turns lists into Plotly figure specs (plain dicts); ``pages`` (a package, one module per page) assembles
+each page's charts with the table and CSV of exactly what each chart shows; ``views`` stay thin (access, filters,
+cache, render or export). Status colours, symbols and order come from ``progress.choices``.
 
 Access (decided here): provincial staff, auditors and administrators see every page. A city officer sees their own
 city's page only: the city page of another city answers 403, and the cross-city pages (overview, league table,

@@ -12,11 +12,14 @@ from progress.services import progress_version
 TIMEOUT = 60 * 60  # an hour: entries die with the version anyway; the timeout only bounds what a change outside the
 # Progress table (a plan edit in the admin, a new upload not yet recomputed) waits for.
 _MISSING = object()
+# The shape of what is cached: bumped when it changes, so that after a deploy no process reads an entry pickled by
+# the code before it (2: table cells became dashboards.pages.cells.Cell instead of tuples).
+LAYOUT = 2
 
 
 def cache_key(name: str, parts: tuple) -> str:
     digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
-    return f"dash:{name}:{progress_version()}:{digest}"
+    return f"dash:{name}:{progress_version()}:{LAYOUT}:{digest}"
 
 
 def versioned(name: str, parts: tuple, build, timeout: int = TIMEOUT):

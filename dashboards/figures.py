@@ -11,32 +11,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from progress.choices import Status
+
 FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
 
-# Status colours: Okabe–Ito based, told apart by lightness as well as hue, and never shown without a text label or a
-# symbol (colour-blind safe).
-STATUS_COLOURS = {
-    "achieved": "#0072B2",
-    "on_track": "#56B4E9",
-    "at_risk": "#E69F00",
-    "off_track": "#D55E00",
-    "regressing": "#882255",
-    "overdue": "#3D3D3D",
-    "no_baseline": "#B0B0B0",
-    "no_data": "#E4E4E4",
-}
-# Worst to best, for the heat map's ordinal scale and for stacking.
-STATUS_ORDER = ["no_data", "no_baseline", "overdue", "regressing", "off_track", "at_risk", "on_track", "achieved"]
-STATUS_SYMBOLS = {
-    "achieved": "√",
-    "on_track": "○",
-    "at_risk": "△",
-    "off_track": "▽",
-    "regressing": "×",
-    "overdue": "!",
-    "no_baseline": "?",
-    "no_data": "–",
-}
+# Statuses as progress/choices.py shows them (colour, symbol, worst to best), keyed by their codes.
+STATUS_COLOURS = {status.value: status.colour for status in Status}
+STATUS_SYMBOLS = {status.value: status.symbol for status in Status}
+STATUS_ORDER = [status.value for status in Status.worst_first()]  # the heat map's ordinal scale; stacking
+DARK_STATUSES = {status.value for status in Status if status.dark}  # white text on these
 LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CITY_COLOURS = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933", "#882255",
@@ -186,14 +169,15 @@ def progress_bars(
         if not rows:
             continue
         shown = [None if ratios[i] is None else min(max(ratios[i], low), high) for i in rows]
+        name = f"{STATUS_SYMBOLS[status]} {status_labels[status]}"
         data.append(
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": f"{STATUS_SYMBOLS[status]} {status_labels[status]}",
+                "name": name,
                 "y": [labels[i] for i in rows],
                 "x": [0 if v is None else v for v in shown],
-                "text": [f"{STATUS_SYMBOLS[status]} {status_labels[status]}" for _ in rows],
+                "text": [name for _ in rows],
                 "textposition": "auto",
                 "cliponaxis": False,
                 "textfont": {"size": 11},
@@ -203,24 +187,31 @@ def progress_bars(
                 "customdata": [links[i] for i in rows],
             }
         )
+    data.append(_time_share_marks(labels, time_shares, marker_name))
+    return _figure(data, _progress_layout(labels, (low, high), axis_title))
+
+
+def _time_share_marks(labels: list[str], time_shares: list[float | None], name: str) -> dict:
+    """The black tick at each bar's time-elapsed share."""
     marks = [i for i, s in enumerate(time_shares) if s is not None]
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "name": marker_name,
-            "y": [labels[i] for i in marks],
-            "x": [time_shares[i] for i in marks],
-            "marker": {"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000000"}, "color": "#000000"},
-            "hovertemplate": f"{marker_name}：%{{x:.0%}}<extra></extra>",
-        }
-    )
-    layout = _layout(
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "y": [labels[i] for i in marks],
+        "x": [time_shares[i] for i in marks],
+        "marker": {"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000000"}, "color": "#000000"},
+        "hovertemplate": f"{name}：%{{x:.0%}}<extra></extra>",
+    }
+
+
+def _progress_layout(labels: list[str], x_range: tuple[float, float], axis_title: str) -> dict:
+    return _layout(
         barmode="overlay",
         height=max(220, 90 + 24 * len(labels)),
         margin={"l": 10, "r": 20, "t": 10, "b": 10},
         xaxis={
-            "range": [low, high],
+            "range": list(x_range),
             "tickformat": ".0%",
             "title": {"text": axis_title},
             "zeroline": True,
@@ -249,7 +240,6 @@ def progress_bars(
         ],
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
     )
-    return _figure(data, layout)
 
 
 def line_chart(
@@ -437,78 +427,10 @@ def tile_map(
     Each tile: col, row, label (text on the tile), hover, link, and value (mode "value") or status (mode "status").
     Values are coloured light to dark towards the worse end: reverse_scale for an indicator where lower is better
     (Plotly's YlGnBu runs dark to light)."""
-    data = []
-    base = {
-        "type": "scatter",
-        "mode": "markers+text",
-        "textposition": "middle center",
-        "textfont": {"size": 12, "color": "#111111"},
-        "hovertemplate": "%{hovertext}<extra></extra>",
-    }
-    marker = {"symbol": "square", "size": 74, "line": {"color": "#ffffff", "width": 2}}
     if mode == "value":
-        with_value = [t for t in tiles if t.get("value") is not None]
-        without = [t for t in tiles if t.get("value") is None]
-        if with_value:
-            numbers = [float(t["value"]) for t in with_value]
-            low, high = min(numbers), max(numbers)
-            # The scale runs from light to dark towards the worse end: white text on the darker tiles.
-            position = [((v - low) / (high - low)) if high > low else 0.5 for v in numbers]
-            dark = [(p if reverse_scale else 1 - p) > 0.6 for p in position]
-            data.append(
-                {
-                    **base,
-                    "name": colour_title,
-                    "x": [t["col"] for t in with_value],
-                    "y": [t["row"] for t in with_value],
-                    "text": [t["label"] for t in with_value],
-                    "hovertext": [t["hover"] for t in with_value],
-                    "customdata": [t["link"] for t in with_value],
-                    "textfont": {"size": 12, "color": ["#ffffff" if d else "#111111" for d in dark]},
-                    "marker": {
-                        **marker,
-                        "color": [clean(t["value"]) for t in with_value],
-                        "colorscale": "YlGnBu",
-                        "reversescale": reverse_scale,
-                        "showscale": True,
-                        "colorbar": {"title": {"text": colour_title}, "thickness": 12},
-                    },
-                    "showlegend": False,
-                }
-            )
-        if without:
-            data.append(
-                {
-                    **base,
-                    "name": "–",
-                    "x": [t["col"] for t in without],
-                    "y": [t["row"] for t in without],
-                    "text": [t["label"] for t in without],
-                    "hovertext": [t["hover"] for t in without],
-                    "customdata": [t["link"] for t in without],
-                    "marker": {**marker, "color": STATUS_COLOURS["no_data"]},
-                    "showlegend": False,
-                }
-            )
+        data = _value_tiles(tiles, colour_title, reverse_scale)
     else:
-        labels = status_labels or {}
-        for status in reversed(STATUS_ORDER):
-            group = [t for t in tiles if t.get("status") == status]
-            if not group:
-                continue
-            data.append(
-                {
-                    **base,
-                    "name": f"{STATUS_SYMBOLS[status]} {labels.get(status, status)}",
-                    "x": [t["col"] for t in group],
-                    "y": [t["row"] for t in group],
-                    "text": [f"{t['label']}<br>{STATUS_SYMBOLS[status]}" for t in group],
-                    "hovertext": [t["hover"] for t in group],
-                    "customdata": [t["link"] for t in group],
-                    "marker": {**marker, "color": STATUS_COLOURS[status]},
-                    "textfont": {"size": 12, "color": "#ffffff" if status in DARK_STATUSES else "#111111"},
-                }
-            )
+        data = _status_tiles(tiles, status_labels or {})
     cols = [t["col"] for t in tiles] or [0]
     rows = [t["row"] for t in tiles] or [0]
     layout = _layout(
@@ -527,7 +449,67 @@ def tile_map(
     return _figure(data, layout, scrollZoom=False)
 
 
-DARK_STATUSES = {"achieved", "off_track", "regressing", "overdue"}
+def _tile_trace(name: str, tiles: list[dict], text: list[str]) -> dict:
+    """A trace of square tiles, before its marker: where each tile sits, what it says, where a click leads."""
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "textposition": "middle center",
+        "textfont": {"size": 12, "color": "#111111"},
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "name": name,
+        "x": [t["col"] for t in tiles],
+        "y": [t["row"] for t in tiles],
+        "text": text,
+        "hovertext": [t["hover"] for t in tiles],
+        "customdata": [t["link"] for t in tiles],
+    }
+
+
+def _tile_marker(**extra) -> dict:
+    return {"symbol": "square", "size": 74, "line": {"color": "#ffffff", "width": 2}, **extra}
+
+
+def _value_tiles(tiles: list[dict], colour_title: str, reverse_scale: bool) -> list[dict]:
+    """Tiles coloured by value on one scale (white text on the darker ones), and the tiles without a value grey."""
+    data = []
+    with_value = [t for t in tiles if t.get("value") is not None]
+    without = [t for t in tiles if t.get("value") is None]
+    if with_value:
+        numbers = [float(t["value"]) for t in with_value]
+        low, high = min(numbers), max(numbers)
+        # The scale runs from light to dark towards the worse end: white text on the darker tiles.
+        position = [((v - low) / (high - low)) if high > low else 0.5 for v in numbers]
+        dark = [(p if reverse_scale else 1 - p) > 0.6 for p in position]
+        trace = _tile_trace(colour_title, with_value, [t["label"] for t in with_value])
+        trace["textfont"] = {"size": 12, "color": ["#ffffff" if d else "#111111" for d in dark]}
+        trace["marker"] = _tile_marker(
+            color=[clean(t["value"]) for t in with_value],
+            colorscale="YlGnBu",
+            reversescale=reverse_scale,
+            showscale=True,
+            colorbar={"title": {"text": colour_title}, "thickness": 12},
+        )
+        data.append({**trace, "showlegend": False})
+    if without:
+        trace = _tile_trace("–", without, [t["label"] for t in without])
+        data.append({**trace, "marker": _tile_marker(color=Status.NO_DATA.colour), "showlegend": False})
+    return data
+
+
+def _status_tiles(tiles: list[dict], labels: dict[str, str]) -> list[dict]:
+    """One trace per status, best first, each tile with its status symbol under the city's name."""
+    data = []
+    for status in reversed(STATUS_ORDER):
+        group = [t for t in tiles if t.get("status") == status]
+        if not group:
+            continue
+        name = f"{STATUS_SYMBOLS[status]} {labels.get(status, status)}"
+        trace = _tile_trace(name, group, [f"{t['label']}<br>{STATUS_SYMBOLS[status]}" for t in group])
+        trace["marker"] = _tile_marker(color=STATUS_COLOURS[status])
+        trace["textfont"] = {"size": 12, "color": "#ffffff" if status in DARK_STATUSES else "#111111"}
+        data.append(trace)
+    return data
 
 
 @dataclass

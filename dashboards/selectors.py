@@ -16,7 +16,7 @@ from progress.models import Progress, StatusOverride
 from targets.models import Department, Responsibility, Section, SpecialColumn, Target
 from uploads.models import Observation, Upload
 
-REPORTING_LEVELS = (Area.Level.CITY, Area.Level.PILOT_ZONE)
+REPORTING_LEVELS = Area.REPORTING_LEVELS
 HEADLINE_SECTION = "1"  # 一、总体目标: the plan's headline targets
 
 PROGRESS_FIELDS = [
@@ -95,6 +95,44 @@ def _value_display(comparator, value, deadline, unit) -> str:
 def plan_meta() -> PlanMeta:
     """Seven queries: targets (with section, indicator, special column), responsibilities, departments, areas,
     sections, special columns, indicators."""
+    targets = _targets()
+    clauses = pd.DataFrame.from_records(
+        Responsibility.objects.order_by("measure_id", "order").values_list("measure_id", "department__code", "role"),
+        columns=["measure_id", "department", "role"],
+    )
+    responsibilities = (
+        targets[["measure_id"]]
+        .reset_index()
+        .merge(clauses, on="measure_id")
+        .rename(columns={"id": "target_id"})[["target_id", "department", "role"]]
+    )
+    departments = pd.DataFrame.from_records(
+        Department.objects.order_by("order", "pk").values_list("code", "name", "name_en"),
+        columns=["code", "name", "name_en"],
+    ).set_index("code")
+    areas = pd.DataFrame.from_records(
+        Area.objects.order_by("order", "code").values_list("id", "code", "name", "name_en", "level"),
+        columns=["id", "code", "name", "name_en", "level"],
+    ).set_index("id")
+    sections = pd.DataFrame.from_records(
+        Section.objects.order_by("order", "pk").values_list("code", "title", "kind", "theme"),
+        columns=["code", "title", "kind", "theme"],
+    ).set_index("code")
+    special_columns = pd.DataFrame.from_records(
+        SpecialColumn.objects.order_by("number").values_list("number", "title"), columns=["number", "title"]
+    ).set_index("number")
+    indicators = pd.DataFrame.from_records(
+        Indicator.objects.order_by("order", "code").values_list(
+            "id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"
+        ),
+        columns=["id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"],
+    ).set_index("id")
+    return PlanMeta(targets, responsibilities, departments, areas, sections, special_columns, indicators)
+
+
+def _targets() -> pd.DataFrame:
+    """Every target in the plan's order (one query), with its section, special column, project and indicator, its
+    overview group and its goal as the pages write it; index target id."""
     target_fields = [
         "id",
         "code",
@@ -140,39 +178,7 @@ def plan_meta() -> PlanMeta:
             targets["comparator"], targets["value"], targets["deadline"], targets["unit"], strict=True
         )
     ]
-    targets = targets.set_index("id")
-    clauses = pd.DataFrame.from_records(
-        Responsibility.objects.order_by("measure_id", "order").values_list("measure_id", "department__code", "role"),
-        columns=["measure_id", "department", "role"],
-    )
-    responsibilities = (
-        targets[["measure_id"]]
-        .reset_index()
-        .merge(clauses, on="measure_id")
-        .rename(columns={"id": "target_id"})[["target_id", "department", "role"]]
-    )
-    departments = pd.DataFrame.from_records(
-        Department.objects.order_by("order", "pk").values_list("code", "name", "name_en"),
-        columns=["code", "name", "name_en"],
-    ).set_index("code")
-    areas = pd.DataFrame.from_records(
-        Area.objects.order_by("order", "code").values_list("id", "code", "name", "name_en", "level"),
-        columns=["id", "code", "name", "name_en", "level"],
-    ).set_index("id")
-    sections = pd.DataFrame.from_records(
-        Section.objects.order_by("order", "pk").values_list("code", "title", "kind", "theme"),
-        columns=["code", "title", "kind", "theme"],
-    ).set_index("code")
-    special_columns = pd.DataFrame.from_records(
-        SpecialColumn.objects.order_by("number").values_list("number", "title"), columns=["number", "title"]
-    ).set_index("number")
-    indicators = pd.DataFrame.from_records(
-        Indicator.objects.order_by("order", "code").values_list(
-            "id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"
-        ),
-        columns=["id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"],
-    ).set_index("id")
-    return PlanMeta(targets, responsibilities, departments, areas, sections, special_columns, indicators)
+    return targets.set_index("id")
 
 
 def latest_quarter() -> tuple[int, int] | None:

@@ -105,7 +105,7 @@ def overview(request):
 
     # Uploads are not in the Progress table: the completeness chart lives a minute in the cache, not a version.
     live = [versioned("completeness", (get_language(), filters.period, today()), completeness, COMPLETENESS_TIMEOUT)]
-    return _respond(request, "overview", filters, (), lambda: pages.overview(meta, filters), live_charts=live)
+    return _respond(request, "overview", filters, (), lambda: pages.overview_page(meta, filters), live_charts=live)
 
 
 def city_index(request):
@@ -137,7 +137,7 @@ def city(request, code: str):
         "city",
         filters,
         (code, request.user.sees_everything),  # a city officer's page has no link to the cross-city pages
-        lambda: pages.city(meta, filters, area_id),
+        lambda: pages.city_page(meta, filters, area_id),
         extra={"uploads": uploads},
         body_extra={"cross_city": request.user.sees_everything},
     )
@@ -150,7 +150,7 @@ def league(request):
     if latest is None:
         return _no_data(request)
     filters = parse_filters(request.GET, meta, latest, {"target": lambda v: meta.target_by_code(v) is not None})
-    return _respond(request, "league", filters, (), lambda: pages.league(meta, filters))
+    return _respond(request, "league", filters, (), lambda: pages.league_page(meta, filters))
 
 
 def departments(request):
@@ -160,7 +160,7 @@ def departments(request):
     if latest is None:
         return _no_data(request)
     filters = parse_filters(request.GET, meta, latest, {"role": lambda v: v == "lead"})
-    return _respond(request, "departments", filters, (), lambda: pages.departments(meta, filters))
+    return _respond(request, "departments", filters, (), lambda: pages.ranking_page(meta, filters))
 
 
 def department(request, code: str):
@@ -172,7 +172,7 @@ def department(request, code: str):
     if latest is None:
         return _no_data(request)
     filters = parse_filters(request.GET, meta, latest)
-    return _respond(request, "department", filters, (code,), lambda: pages.department(meta, filters, code))
+    return _respond(request, "department", filters, (code,), lambda: pages.department_page(meta, filters, code))
 
 
 def target_index(request):
@@ -194,7 +194,7 @@ def target(request, code: str):
     if latest is None:
         return _no_data(request)
     filters = parse_filters(request.GET, meta, latest)
-    return _respond(request, "target", filters, (code,), lambda: pages.target(meta, filters, target_id))
+    return _respond(request, "target", filters, (code,), lambda: pages.target_page(meta, filters, target_id))
 
 
 def city_map(request):
@@ -207,7 +207,7 @@ def city_map(request):
     filters = parse_filters(
         request.GET, meta, latest, {"indicator": lambda v: v in codes, "colour": lambda v: v == "status"}
     )
-    return _respond(request, "map", filters, (), lambda: pages.city_map(meta, filters))
+    return _respond(request, "map", filters, (), lambda: pages.map_page(meta, filters))
 
 
 def help_progress(request):

@@ -15,13 +15,19 @@ Everything is computed on whole arrays (one (assignment × quarter) matrix per q
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-STATUSES = ["achieved", "on_track", "at_risk", "off_track", "regressing", "overdue", "no_baseline", "no_data"]
-SDG_STATUSES = ["achieved", "substantial", "moderate", "limited", "deterioration", "insufficient_data"]
-PROJECTION_STATUSES = ["likely", "needs_acceleration", "stagnation", "insufficient_data"]
-BASELINE_SOURCES = ["plan", "observed", "zero", "missing"]
+from .choices import BaselineSource, ProjectionStatus, SdgStatus, Status
+
+# The categories of the categorical columns, in the registry's order (progress/choices.py): the engine names every
+# status by its registry member and never spells one out.
+STATUSES = Status.values
+SDG_STATUSES = SdgStatus.values
+PROJECTION_STATUSES = ProjectionStatus.values
+BASELINE_SOURCES = BaselineSource.values
 
 DEFAULT_BASELINE_YEAR = 2020
 # 序时进度 thresholds, as fractions of the time-elapsed share s.
@@ -151,56 +157,108 @@ def _float_ids_to_int(values: np.ndarray) -> pd.arrays.IntegerArray:
     return _int_array(np.where(mask, 0, values), mask)
 
 
-def progress_score(status, schedule_ratio) -> np.ndarray:
-    """The −5…+5 score of each row: 5 when achieved, else sdg-build's method-2 score function applied to the
-    schedule ratio r (which plays the part of sdg-build's R, with the same 0.95 / 0.60 / 0 thresholds):
-    r ≥ 0.60: min(50/7·r − 30/7, 5); r < 0.60: max(25/6·r − 2.5, −5). NaN where r is NaN and not achieved."""
-    status = np.asarray(status, dtype=object)
-    r = np.asarray(schedule_ratio, dtype=float)
-    with np.errstate(invalid="ignore"):
-        upper = np.minimum(50.0 / 7.0 * r - 30.0 / 7.0, 5.0)
-        lower = np.maximum(25.0 / 6.0 * r - 2.5, -5.0)
-        score = np.where(r >= SDG_MED, upper, lower)
-    return np.where(status == "achieved", 5.0, score)
-
-
 def _empty_progress() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=float) for c in PROGRESS_COLUMNS})
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# compute_progress
+# compute_progress: named steps over (assignment × quarter) matrices
 # --------------------------------------------------------------------------------------------------------------------
-def compute_progress(
-    assignments: pd.DataFrame, observations: pd.DataFrame, *, first_year: int, through: tuple[int, int]
-) -> pd.DataFrame:
-    """One row for every assignment × every quarter from (first_year, 1) through ``through`` inclusive.
+@dataclass
+class _Commitments:
+    """What each assignment (one row of the assignments frame) holds its area to, as arrays of length A."""
 
-    See the module docstring and docs/progress.md for every column's definition.
-    """
-    through_year, through_quarter = int(through[0]), int(through[1])
-    n_q = 4 * (through_year - first_year) + through_quarter
-    n_a = len(assignments)
-    if n_q <= 0 or n_a == 0:
-        return _empty_progress()
+    comparator: np.ndarray
+    kind: np.ndarray
+    seasonal: np.ndarray
+    value: np.ndarray
+    target_year: np.ndarray
+    base_year: np.ndarray
+    plan_baseline: np.ndarray
+    deadline_year: np.ndarray
+    deadline_quarter: np.ndarray
+    is_done_by: np.ndarray
+    code: np.ndarray  # _LE | _LT | _GE | _GT: the test a value must pass against the level t
+    direction: np.ndarray  # +1 higher is better, −1 lower
 
-    asg = assignments.reset_index(drop=True)
+
+@dataclass
+class _Time:
+    """The grid's quarters k = 0 … Q−1 and, per assignment, τ (quarters since the end of the baseline year)."""
+
+    k: np.ndarray  # (Q,)
+    year: np.ndarray  # (Q,)
+    quarter: np.ndarray  # (Q,)
+    n_total: np.ndarray  # (A,) quarters from the end of the baseline year to the end of the deadline's quarter: N
+    offset: np.ndarray  # (A,) τ(k) = k + offset
+    tau: np.ndarray  # (A, Q)
+    share: np.ndarray  # (A, Q) the time-elapsed share s (seasonal Q1–Q3: read at the end of the previous year)
+
+
+@dataclass
+class _Actuals:
+    """The judged value a of every cell, where it came from, and the within-year 同比 reading (docs §2)."""
+
+    current: np.ndarray  # (A, Q) this quarter's year-to-date value, as reported
+    judged: np.ndarray  # (A, Q) whether the reported value is one the status is judged on
+    has_actual: np.ndarray
+    source_k: np.ndarray  # the grid quarter the judged value comes from (0 where there is none)
+    value: np.ndarray
+    observation_id: np.ndarray
+    derived_from: np.ndarray
+    tau: np.ndarray  # τ of the quarter the judged value comes from
+    ytd: np.ndarray
+    yoy: np.ndarray
+
+
+@dataclass
+class _Line:
+    """Per assignment: the baseline b, the target level t and what the straight line between them means (§3–§5)."""
+
+    source: np.ndarray  # BaselineSource category codes
+    b: np.ndarray
+    b_id: np.ndarray
+    t: np.ndarray
+    have_bt: np.ndarray
+    span: np.ndarray  # t − b
+    flat: np.ndarray  # t = b
+    maintain: np.ndarray  # t = b, or the target already met at baseline
+
+
+_CODES = {
+    choices: {member: i for i, member in enumerate(choices)}
+    for choices in (Status, SdgStatus, ProjectionStatus, BaselineSource)
+}
+
+
+def _code(member) -> int:
+    """The category code of a registry member in the engine's categorical columns (its position in the registry)."""
+    return _CODES[type(member)][member]
+
+
+def _first_that_holds(rules: list, otherwise) -> np.ndarray:
+    """Per cell, the category code of the first (condition, member) rule whose condition holds, else `otherwise`."""
+    return np.select([condition for condition, _ in rules], [_code(member) for _, member in rules], _code(otherwise))
+
+
+def _column(frame: pd.DataFrame, name: str, default, n: int) -> np.ndarray:
+    """A numeric column as floats, or `default` everywhere when the frame lacks it."""
+    if name in frame.columns:
+        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+    return np.full(n, default)
+
+
+def _commitments(asg: pd.DataFrame) -> _Commitments:
+    n_a = len(asg)
     comparator = asg["comparator"].astype(object).to_numpy()
     kind = asg["kind"].astype(object).to_numpy() if "kind" in asg.columns else np.full(n_a, "level", dtype=object)
     seasonal = (
         asg["seasonal"].fillna(False).astype(bool).to_numpy() if "seasonal" in asg.columns else np.zeros(n_a, bool)
     )
-    value = pd.to_numeric(asg["value"], errors="coerce").to_numpy(dtype=float)
-    target_year = asg["target_year"].to_numpy(dtype=float)
     base_year = (
         pd.to_numeric(asg["baseline_year"], errors="coerce").fillna(DEFAULT_BASELINE_YEAR).to_numpy(dtype=float)
         if "baseline_year" in asg.columns
         else np.full(n_a, float(DEFAULT_BASELINE_YEAR))
-    )
-    plan_baseline = (
-        pd.to_numeric(asg["plan_baseline"], errors="coerce").to_numpy(dtype=float)
-        if "plan_baseline" in asg.columns
-        else np.full(n_a, np.nan)
     )
     if "deadline" in asg.columns:
         deadline = pd.to_datetime(asg["deadline"], errors="coerce")
@@ -208,36 +266,52 @@ def compute_progress(
         d_quarter = ((deadline.dt.month.to_numpy(dtype=float) - 1) // 3) + 1
     else:
         d_year = d_quarter = np.full(n_a, np.nan)
-
-    is_done_by = comparator == "done_by"
     code = np.select(
         [np.isin(comparator, ["le", "reduce_pct", "reduce_abs"]), comparator == "lt", comparator == "gt"],
         [_LE, _LT, _GT],
         _GE,
     )
-    direction = np.where(np.isin(comparator, _LOWER_COMPARATORS), -1.0, 1.0)
+    return _Commitments(
+        comparator=comparator,
+        kind=kind,
+        seasonal=seasonal,
+        value=pd.to_numeric(asg["value"], errors="coerce").to_numpy(dtype=float),
+        target_year=asg["target_year"].to_numpy(dtype=float),
+        base_year=base_year,
+        plan_baseline=_column(asg, "plan_baseline", np.nan, n_a),
+        deadline_year=d_year,
+        deadline_quarter=d_quarter,
+        is_done_by=comparator == "done_by",
+        code=code,
+        direction=np.where(np.isin(comparator, _LOWER_COMPARATORS), -1.0, 1.0),
+    )
 
-    # ---- time: quarter k = 0 … n_q-1 of the grid; τ = quarters since the end of the baseline year -----------------
+
+def _time(c: _Commitments, first_year: int, n_q: int) -> _Time:
+    """τ and the time-elapsed share s of every cell (docs §1)."""
     k = np.arange(n_q)
     quarter_k = k % 4 + 1
     year_k = first_year + k // 4
-    end_year = np.where(np.isnan(d_year), target_year, d_year)
-    end_quarter = np.where(np.isnan(d_year), 4.0, d_quarter)
-    n_total = 4.0 * (end_year - base_year) + end_quarter - 4.0  # quarters from baseline end to deadline end
-    offset = 4.0 * (first_year - base_year) - 3.0  # τ(k) = k + offset
+    end_year = np.where(np.isnan(c.deadline_year), c.target_year, c.deadline_year)
+    end_quarter = np.where(np.isnan(c.deadline_year), 4.0, c.deadline_quarter)
+    n_total = 4.0 * (end_year - c.base_year) + end_quarter - 4.0
+    offset = 4.0 * (first_year - c.base_year) - 3.0
     tau = k[None, :] + offset[:, None]  # (A, Q)
-    ref_shift = np.where(seasonal[:, None] & (quarter_k[None, :] < 4), quarter_k[None, :], 0)
+    ref_shift = np.where(c.seasonal[:, None] & (quarter_k[None, :] < 4), quarter_k[None, :], 0)
     tau_ref = tau - ref_shift  # seasonal Q1–Q3: judged at the end of the previous year
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.where(n_total[:, None] > 0, np.clip(tau_ref / n_total[:, None], 0.0, 1.0), 1.0)
+    return _Time(k=k, year=year_k, quarter=quarter_k, n_total=n_total, offset=offset, tau=tau, share=s)
 
-    # ---- observations into an (area, indicator) × column matrix; column c = k + 4 (one year before the grid) ------
+
+def _observation_matrices(asg: pd.DataFrame, observations: pd.DataFrame, first_year: int, n_q: int):
+    """Each assignment's observations (of its area and indicator) as three (A, Q + 4) matrices — value, observation
+    id, cities aggregated — whose column c = k + 4 is grid quarter k (the first four: the year before the grid)."""
+    n_a = len(asg)
     area = asg["area_id"].to_numpy()
     indicator = asg["indicator_id"].to_numpy()
-    o_area = observations["area_id"].to_numpy()
-    o_ind = observations["indicator_id"].to_numpy()
-    area_codes, _ = pd.factorize(np.concatenate([area, o_area]))
-    ind_codes, ind_uniques = pd.factorize(np.concatenate([indicator, o_ind]))
+    area_codes, _ = pd.factorize(np.concatenate([area, observations["area_id"].to_numpy()]))
+    ind_codes, ind_uniques = pd.factorize(np.concatenate([indicator, observations["indicator_id"].to_numpy()]))
     combined = area_codes.astype(np.int64) * max(len(ind_uniques), 1) + ind_codes
     g, key_uniques = pd.factorize(combined[:n_a])
     o_g = pd.Index(key_uniques).get_indexer(combined[n_a:])
@@ -245,154 +319,185 @@ def compute_progress(
     o_year = observations["year"].to_numpy(dtype=np.int64)
     o_quarter = observations["quarter"].to_numpy(dtype=np.int64)
     o_value = observations["value"].to_numpy(dtype=float)
-    o_id = (
-        pd.to_numeric(observations["observation_id"], errors="coerce").to_numpy(dtype=float)
-        if "observation_id" in observations.columns
-        else np.full(len(observations), np.nan)
-    )
-    o_derived = (
-        pd.to_numeric(observations["derived_from"], errors="coerce").to_numpy(dtype=float)
-        if "derived_from" in observations.columns
-        else np.full(len(observations), np.nan)
-    )
+    o_id = _column(observations, "observation_id", np.nan, len(observations))
+    o_derived = _column(observations, "derived_from", np.nan, len(observations))
     n_cols = n_q + 4
     col = 4 * (o_year - (first_year - 1)) + o_quarter - 1
     keep = (o_g >= 0) & (col >= 0) & (col < n_cols) & ~np.isnan(o_value)
     n_g = len(key_uniques)
-    val2d = np.full((n_g, n_cols), np.nan)
-    id2d = np.full((n_g, n_cols), np.nan)
-    der2d = np.full((n_g, n_cols), np.nan)
-    val2d[o_g[keep], col[keep]] = o_value[keep]
-    id2d[o_g[keep], col[keep]] = o_id[keep]
-    der2d[o_g[keep], col[keep]] = o_derived[keep]
+    matrices = []
+    for source in (o_value, o_id, o_derived):
+        matrix = np.full((n_g, n_cols), np.nan)
+        matrix[o_g[keep], col[keep]] = source[keep]
+        matrices.append(matrix[g])
+    return matrices
 
-    values_all = val2d[g]  # (A, Q + 4)
-    current = values_all[:, 4:]  # this quarter's year-to-date value, as reported
-    year_before = values_all[:, :n_q]  # the same quarter one year earlier
 
-    # ---- the judged series and carry-forward ------------------------------------------------------------------------
-    judged = ~np.isnan(current) & (~seasonal[:, None] | (quarter_k == 4)[None, :])
-    last = np.where(judged, k[None, :], -1)
+def _actuals(c: _Commitments, time: _Time, values, ids, derived) -> _Actuals:
+    """The judged value a with carry-forward and the seasonal rule, and the 同比 columns (docs §2)."""
+    n_q = len(time.k)
+    current = values[:, 4:]  # this quarter's year-to-date value, as reported
+    year_before = values[:, :n_q]  # the same quarter one year earlier
+    judged = ~np.isnan(current) & (~c.seasonal[:, None] | (time.quarter == 4)[None, :])
+    last = np.where(judged, time.k[None, :], -1)
     np.maximum.accumulate(last, axis=1, out=last)
     has_actual = last >= 0
     safe = np.where(has_actual, last, 0)
-    actual = np.where(has_actual, np.take_along_axis(current, safe, axis=1), np.nan)
-    actual_id = np.where(has_actual, np.take_along_axis(id2d[g][:, 4:], safe, axis=1), np.nan)
-    actual_derived = np.where(has_actual, np.take_along_axis(der2d[g][:, 4:], safe, axis=1), np.nan)
-    actual_tau = safe + offset[:, None]
+    ytd = np.where(c.seasonal[:, None], current, np.nan)
+    return _Actuals(
+        current=current,
+        judged=judged,
+        has_actual=has_actual,
+        source_k=safe,
+        value=np.where(has_actual, np.take_along_axis(current, safe, axis=1), np.nan),
+        observation_id=np.where(has_actual, np.take_along_axis(ids[:, 4:], safe, axis=1), np.nan),
+        derived_from=np.where(has_actual, np.take_along_axis(derived[:, 4:], safe, axis=1), np.nan),
+        tau=safe + time.offset[:, None],
+        ytd=ytd,
+        yoy=ytd - np.where(c.seasonal[:, None], year_before, np.nan),
+    )
 
-    ytd = np.where(seasonal[:, None], current, np.nan)
-    yoy = ytd - np.where(seasonal[:, None], year_before, np.nan)
 
-    # ---- baseline and target level ----------------------------------------------------------------------------------
-    zero_baseline = np.isin(kind, _ZERO_BASELINE_KINDS) | is_done_by
+def _observed_baselines(asg: pd.DataFrame, observations: pd.DataFrame, base_year: np.ndarray):
+    """Each assignment's own 全年 value of its baseline year, and that observation's id (NaN where none)."""
     q4 = observations.loc[
         (observations["quarter"] == 4) & observations["value"].notna(),
         ["area_id", "indicator_id", "year", "value", *(["observation_id"] if "observation_id" in observations else [])],
     ].drop_duplicates(["area_id", "indicator_id", "year"], keep="last")
+    area, indicator = asg["area_id"].to_numpy(), asg["indicator_id"].to_numpy()
     wanted = pd.DataFrame({"area_id": area, "indicator_id": indicator, "year": base_year.astype(np.int64)})
     found = wanted.merge(q4, on=["area_id", "indicator_id", "year"], how="left")
-    observed_b = found["value"].to_numpy(dtype=float)
-    observed_b_id = (
-        pd.to_numeric(found["observation_id"], errors="coerce").to_numpy(dtype=float)
-        if "observation_id" in found.columns
-        else np.full(n_a, np.nan)
-    )
-    has_plan = ~np.isnan(plan_baseline)
-    has_observed = ~np.isnan(observed_b)
-    source = np.select([zero_baseline, has_plan, has_observed], [2, 0, 1], 3)  # BASELINE_SOURCES codes
-    b = np.select([source == 2, source == 0, source == 1], [0.0, plan_baseline, observed_b], np.nan)
-    b_id = np.where(source == 1, observed_b_id, np.nan)
+    return found["value"].to_numpy(dtype=float), _column(found, "observation_id", np.nan, len(asg))
 
-    t = np.select(
+
+def _line(c: _Commitments, observed_b: np.ndarray, observed_b_id: np.ndarray) -> _Line:
+    """The baseline b by source (docs §3), the target level t (§4), and whether there is a distance to cover."""
+    zero_baseline = np.isin(c.kind, _ZERO_BASELINE_KINDS) | c.is_done_by
+    source = _first_that_holds(
         [
-            is_done_by,
-            comparator == "reduce_pct",
-            comparator == "reduce_abs",
+            (zero_baseline, BaselineSource.ZERO),
+            (~np.isnan(c.plan_baseline), BaselineSource.PLAN),
+            (~np.isnan(observed_b), BaselineSource.OBSERVED),
         ],
-        [100.0, b * (1.0 - value / 100.0), b - value],
-        value,
+        BaselineSource.MISSING,
+    )
+    b = np.select(
+        [
+            source == _code(BaselineSource.ZERO),
+            source == _code(BaselineSource.PLAN),
+            source == _code(BaselineSource.OBSERVED),
+        ],
+        [0.0, c.plan_baseline, observed_b],
+        np.nan,
+    )
+    b_id = np.where(source == _code(BaselineSource.OBSERVED), observed_b_id, np.nan)
+    t = np.select(
+        [c.is_done_by, c.comparator == "reduce_pct", c.comparator == "reduce_abs"],
+        [100.0, b * (1.0 - c.value / 100.0), b - c.value],
+        c.value,
     )
     have_bt = ~np.isnan(b) & ~np.isnan(t)
     span = t - b
     flat = have_bt & (np.abs(span) <= EPS * np.maximum(1.0, np.abs(t)))
-    maintain = have_bt & (flat | _satisfies(b, t, code))  # t = b, or already met at baseline
+    maintain = have_bt & (flat | _satisfies(b, t, c.code))
+    return _Line(source=source, b=b, b_id=b_id, t=t, have_bt=have_bt, span=span, flat=flat, maintain=maintain)
 
-    # ---- the Chinese reading: 序时进度 --------------------------------------------------------------------------
-    b2, t2, span2, d2 = b[:, None], t[:, None], span[:, None], direction[:, None]
+
+def _distance(line: _Line, c: _Commitments, s: np.ndarray, actual: np.ndarray):
+    """Expected value, progress ratio, gap and gap share (docs §5)."""
+    b2, t2, span2, d2 = line.b[:, None], line.t[:, None], line.span[:, None], c.direction[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = b2 + s * span2
-        progress = np.where((have_bt & ~maintain)[:, None], (actual - b2) / span2, np.nan)
+        progress = np.where((line.have_bt & ~line.maintain)[:, None], (actual - b2) / span2, np.nan)
         gap = d2 * (t2 - actual)
-        gap_share = np.where((have_bt & ~flat)[:, None], gap / np.abs(span2), np.nan)
-    achieved = _satisfies(actual, t2, code[:, None])
-    no_data = np.isnan(actual)
-    deadline_reached = s >= 1.0 - EPS
-    with np.errstate(invalid="ignore"):
-        status = np.select(
-            [
-                no_data,
-                np.isnan(t2) & ~no_data,
-                achieved,
-                deadline_reached,
-                np.isnan(b2) & np.ones_like(s, dtype=bool),
-                maintain[:, None] & np.ones_like(s, dtype=bool),
-                progress >= ON_TRACK_SHARE * s - EPS,
-                progress >= AT_RISK_SHARE * s - EPS,
-                progress >= -EPS,
-            ],
-            [7, 6, 0, 5, 6, 4, 1, 2, 3],
-            4,
-        ).astype(np.int8)
-        schedule = np.where(s > EPS, np.clip(progress / np.where(s > EPS, s, 1.0), -1.0, 1.0), np.nan)
-    schedule = np.where(maintain[:, None], -1.0, schedule)
-    schedule = np.where(achieved, 1.0, schedule)
-    schedule = np.where((status == 6) | (status == 7), np.nan, schedule)
+        gap_share = np.where((line.have_bt & ~line.flat)[:, None], gap / np.abs(span2), np.nan)
+    return expected, progress, gap, gap_share
 
-    # ---- projection: least-squares line through (0, b) and the judged points, read at the deadline -----------------
-    x = np.where(judged, tau, 0.0)
-    y = np.where(judged, current, 0.0)
+
+def _status(line: _Line, s, actual, achieved, progress) -> np.ndarray:
+    """The status of every cell: the first rule that holds (docs §6), as Status category codes."""
+    no_data = np.isnan(actual)
+    every = np.ones_like(s, dtype=bool)
+    t2, b2 = line.t[:, None], line.b[:, None]
+    with np.errstate(invalid="ignore"):
+        return _first_that_holds(
+            [
+                (no_data, Status.NO_DATA),
+                (np.isnan(t2) & ~no_data, Status.NO_BASELINE),
+                (achieved, Status.ACHIEVED),
+                (s >= 1.0 - EPS, Status.OVERDUE),
+                (np.isnan(b2) & every, Status.NO_BASELINE),
+                (line.maintain[:, None] & every, Status.REGRESSING),
+                (progress >= ON_TRACK_SHARE * s - EPS, Status.ON_TRACK),
+                (progress >= AT_RISK_SHARE * s - EPS, Status.AT_RISK),
+                (progress >= -EPS, Status.OFF_TRACK),
+            ],
+            Status.REGRESSING,
+        ).astype(np.int8)
+
+
+def _schedule_ratio(line: _Line, s, progress, achieved, status) -> np.ndarray:
+    """p/s clipped to −1…1; 1 when achieved, −1 for a maintain target no longer met, empty without a line (§7)."""
+    with np.errstate(invalid="ignore"):
+        schedule = np.where(s > EPS, np.clip(progress / np.where(s > EPS, s, 1.0), -1.0, 1.0), np.nan)
+    schedule = np.where(line.maintain[:, None], -1.0, schedule)
+    schedule = np.where(achieved, 1.0, schedule)
+    unjudged = (status == _code(Status.NO_BASELINE)) | (status == _code(Status.NO_DATA))
+    return np.where(unjudged, np.nan, schedule)
+
+
+def _projection(line: _Line, c: _Commitments, time: _Time, actuals: _Actuals):
+    """The least-squares line through (0, b) and the judged points, read at τ = N, its ratio and status (§8)."""
+    judged = actuals.judged
+    x = np.where(judged, time.tau, 0.0)
+    y = np.where(judged, actuals.current, 0.0)
     n_pts = np.cumsum(judged, axis=1, dtype=float)
     sx = np.cumsum(x, axis=1)
     sy = np.cumsum(y, axis=1)
     sxy = np.cumsum(x * y, axis=1)
     sxx = np.cumsum(x * x, axis=1)
-    anchor = ~np.isnan(b)
+    anchor = ~np.isnan(line.b)
     n_pts += anchor[:, None]
-    sy += np.where(anchor, b, 0.0)[:, None]
+    sy += np.where(anchor, line.b, 0.0)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         den = n_pts * sxx - sx * sx
         slope = (n_pts * sxy - sx * sy) / den
         intercept = (sy - slope * sx) / n_pts
-        projection = np.where((n_pts >= 2) & (den > EPS) & has_actual, intercept + slope * n_total[:, None], np.nan)
-    projection = np.where(deadline_reached & has_actual, actual, projection)
+        fitted = (n_pts >= 2) & (den > EPS) & actuals.has_actual
+        projection = np.where(fitted, intercept + slope * time.n_total[:, None], np.nan)
+    projection = np.where((time.share >= 1.0 - EPS) & actuals.has_actual, actuals.value, projection)
+    maintain, every = line.maintain[:, None], np.ones_like(time.share, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        projection_ratio = np.where((have_bt & ~maintain)[:, None], (projection - b2) / span2, np.nan)
-        projection_status = np.select(
+        distance = (projection - line.b[:, None]) / line.span[:, None]
+        ratio = np.where((line.have_bt & ~line.maintain)[:, None], distance, np.nan)
+        status = _first_that_holds(
             [
-                np.isnan(projection),
-                maintain[:, None] & _satisfies(projection, t2, code[:, None]),
-                maintain[:, None] & np.ones_like(s, dtype=bool),
-                np.isnan(projection_ratio),
-                projection_ratio >= PROJECTION_LIKELY - EPS,
-                projection_ratio >= PROJECTION_ACCELERATE - EPS,
+                (np.isnan(projection), ProjectionStatus.INSUFFICIENT_DATA),
+                (maintain & _satisfies(projection, line.t[:, None], c.code[:, None]), ProjectionStatus.LIKELY),
+                (maintain & every, ProjectionStatus.STAGNATION),
+                (np.isnan(ratio), ProjectionStatus.INSUFFICIENT_DATA),
+                (ratio >= PROJECTION_LIKELY - EPS, ProjectionStatus.LIKELY),
+                (ratio >= PROJECTION_ACCELERATE - EPS, ProjectionStatus.NEEDS_ACCELERATION),
             ],
-            [3, 0, 2, 3, 0, 1],
-            2,
+            ProjectionStatus.STAGNATION,
         ).astype(np.int8)
+    return projection, ratio, status
 
-    # ---- the international reading: Open SDG growth ratio R ---------------------------------------------------------
-    years_observed = actual_tau / 4.0
-    years_required = n_total / 4.0
+
+def _sdg(line: _Line, c: _Commitments, time: _Time, actuals: _Actuals, achieved):
+    """Open SDG's growth ratio R and its class, with this tracker's departures (docs §9)."""
+    b, b2, t2, actual = line.b, line.b[:, None], line.t[:, None], actuals.value
+    years_observed = actuals.tau / 4.0
+    years_required = time.n_total / 4.0
     sign = np.where(b < 0, -1.0, 1.0)
-    t_sdg = np.where(t == 0, SDG_ZERO_TARGET, t)
+    t_sdg = np.where(line.t == 0, SDG_ZERO_TARGET, line.t)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         cagr_observed = np.power(actual / b2, 1.0 / years_observed) - 1.0
         cagr_required = np.power(t_sdg / b, 1.0 / years_required) - 1.0
-        moved = (sign * direction)[:, None] * cagr_observed
-        sdg_ratio = moved / np.abs(cagr_required)[:, None]
+        moved = (sign * c.direction)[:, None] * cagr_observed
+        ratio = moved / np.abs(cagr_required)[:, None]
     insufficient = (
-        no_data
+        np.isnan(actual)
         | np.isnan(b2)
         | np.isnan(t2)
         | (b2 == 0)
@@ -403,95 +508,81 @@ def compute_progress(
         | np.isnan(cagr_required)[:, None]
     )
     no_required_growth = (np.abs(cagr_required) <= EPS)[:, None]
-    sdg_ratio = np.where(insufficient | no_required_growth, np.nan, sdg_ratio)
+    ratio = np.where(insufficient | no_required_growth, np.nan, ratio)
     with np.errstate(invalid="ignore"):
-        sdg_status = np.select(
+        status = _first_that_holds(
             [
-                achieved,
-                insufficient,
-                no_required_growth & (moved < -EPS),
-                no_required_growth,
-                sdg_ratio >= SDG_HIGH - EPS,
-                sdg_ratio >= SDG_MED - EPS,
-                sdg_ratio >= SDG_LOW - EPS,
+                (achieved, SdgStatus.ACHIEVED),
+                (insufficient, SdgStatus.INSUFFICIENT_DATA),
+                (no_required_growth & (moved < -EPS), SdgStatus.DETERIORATION),
+                (no_required_growth, SdgStatus.LIMITED),
+                (ratio >= SDG_HIGH - EPS, SdgStatus.SUBSTANTIAL),
+                (ratio >= SDG_MED - EPS, SdgStatus.MODERATE),
+                (ratio >= SDG_LOW - EPS, SdgStatus.LIMITED),
             ],
-            [0, 5, 4, 3, 1, 2, 3],
-            4,
+            SdgStatus.DETERIORATION,
         ).astype(np.int8)
+    return ratio, status
 
-    # ---- assemble ---------------------------------------------------------------------------------------------------
-    def rep(a: np.ndarray) -> np.ndarray:
-        return np.repeat(a, n_q)
 
+def _categorical(codes: np.ndarray, choices) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=choices.values)
+
+
+def compute_progress(
+    assignments: pd.DataFrame, observations: pd.DataFrame, *, first_year: int, through: tuple[int, int]
+) -> pd.DataFrame:
+    """One row for every assignment × every quarter from (first_year, 1) through ``through`` inclusive.
+
+    See the module docstring and docs/progress.md for every column's definition.
+    """
+    n_q = 4 * (int(through[0]) - first_year) + int(through[1])
+    n_a = len(assignments)
+    if n_q <= 0 or n_a == 0:
+        return _empty_progress()
+    asg = assignments.reset_index(drop=True)
+    c = _commitments(asg)
+    time = _time(c, first_year, n_q)
+    actuals = _actuals(c, time, *_observation_matrices(asg, observations, first_year, n_q))
+    line = _line(c, *_observed_baselines(asg, observations, c.base_year))
+    s, a = time.share, actuals.value
+    expected, progress, gap, gap_share = _distance(line, c, s, a)
+    achieved = _satisfies(a, line.t[:, None], c.code[:, None])
+    status = _status(line, s, a, achieved, progress)
+    projection, projection_ratio, projection_status = _projection(line, c, time, actuals)
+    sdg_ratio, sdg_status = _sdg(line, c, time, actuals, achieved)
+
+    def rep(values: np.ndarray) -> np.ndarray:
+        return np.repeat(values, n_q)
+
+    no_actual = ~actuals.has_actual.ravel()
     out = {
         "target_id": rep(asg["target_id"].to_numpy()),
-        "area_id": rep(area),
-        "year": np.tile(year_k, n_a),
-        "quarter": np.tile(quarter_k, n_a),
-        "actual": actual.ravel(),
-        "actual_year": _int_array((first_year + safe // 4).ravel(), ~has_actual.ravel()),
-        "actual_quarter": _int_array((safe % 4 + 1).ravel(), ~has_actual.ravel()),
-        "actual_observation_id": _float_ids_to_int(actual_id.ravel()),
-        "actual_derived_from": _float_ids_to_int(actual_derived.ravel()),
-        "ytd_value": ytd.ravel(),
-        "yoy_change": yoy.ravel(),
-        "baseline": rep(b),
-        "baseline_source": pd.Categorical.from_codes(rep(source), categories=BASELINE_SOURCES),
-        "baseline_observation_id": _float_ids_to_int(rep(b_id)),
-        "target": rep(t),
+        "area_id": rep(asg["area_id"].to_numpy()),
+        "year": np.tile(time.year, n_a),
+        "quarter": np.tile(time.quarter, n_a),
+        "actual": a.ravel(),
+        "actual_year": _int_array((first_year + actuals.source_k // 4).ravel(), no_actual),
+        "actual_quarter": _int_array((actuals.source_k % 4 + 1).ravel(), no_actual),
+        "actual_observation_id": _float_ids_to_int(actuals.observation_id.ravel()),
+        "actual_derived_from": _float_ids_to_int(actuals.derived_from.ravel()),
+        "ytd_value": actuals.ytd.ravel(),
+        "yoy_change": actuals.yoy.ravel(),
+        "baseline": rep(line.b),
+        "baseline_source": _categorical(rep(line.source), BaselineSource),
+        "baseline_observation_id": _float_ids_to_int(rep(line.b_id)),
+        "target": rep(line.t),
         "time_share": s.ravel(),
         "expected": expected.ravel(),
         "progress_ratio": progress.ravel(),
         "gap": gap.ravel(),
         "gap_share": gap_share.ravel(),
-        "status": pd.Categorical.from_codes(status.ravel(), categories=STATUSES),
+        "status": _categorical(status.ravel(), Status),
         "projection": projection.ravel(),
         "projection_ratio": projection_ratio.ravel(),
-        "projection_status": pd.Categorical.from_codes(projection_status.ravel(), categories=PROJECTION_STATUSES),
+        "projection_status": _categorical(projection_status.ravel(), ProjectionStatus),
         "sdg_ratio": sdg_ratio.ravel(),
-        "sdg_status": pd.Categorical.from_codes(sdg_status.ravel(), categories=SDG_STATUSES),
-        "schedule_ratio": schedule.ravel(),
+        "sdg_status": _categorical(sdg_status.ravel(), SdgStatus),
+        "schedule_ratio": _schedule_ratio(line, s, progress, achieved, status).ravel(),
     }
     return pd.DataFrame(out, columns=PROGRESS_COLUMNS)
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Roll-ups
-# --------------------------------------------------------------------------------------------------------------------
-def rollup(progress: pd.DataFrame, groups: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Per ``key`` (department, section, …): counts by status, total, mean schedule ratio, mean score (−5…+5) and
-    the three rows furthest behind as (area_id, target_id, gap_share).
-
-    progress: rows of compute_progress for one quarter. groups: target_id, <key> and optionally area_id; a target
-    mapped to several keys (a lead and a co-operating department) counts in each.
-    """
-    on = ["target_id", "area_id"] if "area_id" in groups.columns else ["target_id"]
-    mapping = groups[[*on, key]].drop_duplicates()
-    rows = progress.merge(mapping, on=on, how="inner")
-    status = np.asarray(rows["status"], dtype=object)
-    rows = rows.assign(
-        _status=status,
-        _score=progress_score(status, rows["schedule_ratio"].to_numpy(dtype=float)),
-    )
-    keys = pd.Index(mapping[key].drop_duplicates(), name=key)
-
-    counts = rows.groupby([key, "_status"]).size().unstack(fill_value=0)
-    counts = counts.reindex(index=keys, columns=STATUSES, fill_value=0).fillna(0).astype(int)
-    result = counts.copy()
-    result.columns.name = None
-    result["total"] = counts.sum(axis=1)
-    means = rows.groupby(key)[["schedule_ratio", "_score"]].mean().reindex(keys)
-    result["mean_schedule_ratio"] = means["schedule_ratio"].to_numpy(dtype=float)
-    result["score"] = means["_score"].to_numpy(dtype=float)
-
-    behind = rows[(rows["_status"] != "achieved") & rows["gap_share"].notna()]
-    behind = behind.sort_values([key, "gap_share", "area_id", "target_id"], ascending=[True, False, True, True])
-    top = behind.groupby(key, sort=False).head(3)
-    triples = pd.Series(
-        list(zip(top["area_id"].tolist(), top["target_id"].tolist(), top["gap_share"].tolist(), strict=True)),
-        index=top.index,
-        dtype=object,
-    )
-    worst = triples.groupby(top[key], sort=False).agg(list).reindex(keys)
-    result["furthest_behind"] = [w if isinstance(w, list) else [] for w in worst.tolist()]
-    return result.reset_index()

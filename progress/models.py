@@ -1,7 +1,8 @@
 """Progress of every target, area and quarter, as the engine (progress/engine.py) computed it from the observations.
 
 Written in bulk by progress.services.recompute_progress; read by dashboards, reports and the API, never per request
-recomputed. Each row keeps the inputs its status was computed from.
+recomputed. Each row keeps the inputs its status was computed from. The vocabularies of its status columns live in
+progress/choices.py (imported here, so ``progress.models.Status`` still names them).
 """
 
 from django.conf import settings
@@ -9,39 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class Status(models.TextChoices):
-    ACHIEVED = "achieved", _("已达标")
-    ON_TRACK = "on_track", _("按序时推进")
-    AT_RISK = "at_risk", _("有风险")
-    OFF_TRACK = "off_track", _("明显滞后")
-    REGRESSING = "regressing", _("倒退")
-    OVERDUE = "overdue", _("逾期未完成")
-    NO_BASELINE = "no_baseline", _("缺少基准值")
-    NO_DATA = "no_data", _("无数据")
-
-
-class SdgStatus(models.TextChoices):
-    ACHIEVED = "achieved", _("已实现")
-    SUBSTANTIAL = "substantial", _("显著进展")
-    MODERATE = "moderate", _("中等进展")
-    LIMITED = "limited", _("进展有限")
-    DETERIORATION = "deterioration", _("恶化")
-    INSUFFICIENT_DATA = "insufficient_data", _("数据不足")
-
-
-class ProjectionStatus(models.TextChoices):
-    LIKELY = "likely", _("有望实现")
-    NEEDS_ACCELERATION = "needs_acceleration", _("需加快")
-    STAGNATION = "stagnation", _("停滞")
-    INSUFFICIENT_DATA = "insufficient_data", _("数据不足")
-
-
-class BaselineSource(models.TextChoices):
-    PLAN = "plan", _("方案给定")
-    OBSERVED = "observed", _("基准年观测值")
-    ZERO = "zero", _("累计量起点为0")
-    MISSING = "missing", _("缺失")
+from .choices import BaselineSource, ProjectionStatus, SdgStatus, Status
 
 
 class Progress(models.Model):

@@ -72,28 +72,7 @@ def build_assignments(*, target_ids=None, area_ids=None) -> pd.DataFrame:
     is a total of the cities' (淘汰锅炉2000蒸吨, a reduction of 2.89万吨), which no single city is meant to reach."""
     province = Area.objects.province()
     cities = list(Area.objects.reporting().values_list("pk", flat=True))
-    target_columns = [
-        "id",
-        "indicator_id",
-        "comparator",
-        "value",
-        "target_year",
-        "deadline",
-        "baseline_year",
-        "baseline_value",
-        "scope",
-    ]
-    indicator_columns = ["id", "direction", "kind", "seasonal", "aggregation", "reported_by"]
-    # Explicit columns, so an empty plan gives an empty frame rather than one without columns.
-    targets = pd.DataFrame.from_records(Target.objects.values(*target_columns), columns=target_columns).rename(
-        columns={"id": "target_id", "baseline_value": "plan_baseline"}
-    )
-    indicators = pd.DataFrame.from_records(
-        Indicator.objects.values(*indicator_columns), columns=indicator_columns
-    ).rename(columns={"id": "indicator_id"})
-    targets = targets.merge(indicators, on="indicator_id", how="left")
-    if target_ids is not None:  # narrow before the cross join, not after
-        targets = targets[targets["target_id"].isin(list(target_ids))]
+    targets = _targets(target_ids)
     if area_ids is not None:
         cities = [c for c in cities if c in set(area_ids)]
     own = pd.DataFrame.from_records(
@@ -125,6 +104,34 @@ def build_assignments(*, target_ids=None, area_ids=None) -> pd.DataFrame:
     if area_ids is not None:
         frame = frame[frame["area_id"].isin(list(area_ids))]
     return frame.drop(columns=["own_value", "scope", "aggregation", "reported_by"]).reset_index(drop=True)
+
+
+def _targets(target_ids=None) -> pd.DataFrame:
+    """The targets (all, or `target_ids`) with their indicator's direction, kind, seasonality, aggregation and
+    reporter: two queries."""
+    target_columns = [
+        "id",
+        "indicator_id",
+        "comparator",
+        "value",
+        "target_year",
+        "deadline",
+        "baseline_year",
+        "baseline_value",
+        "scope",
+    ]
+    indicator_columns = ["id", "direction", "kind", "seasonal", "aggregation", "reported_by"]
+    # Explicit columns, so an empty plan gives an empty frame rather than one without columns.
+    targets = pd.DataFrame.from_records(Target.objects.values(*target_columns), columns=target_columns).rename(
+        columns={"id": "target_id", "baseline_value": "plan_baseline"}
+    )
+    indicators = pd.DataFrame.from_records(
+        Indicator.objects.values(*indicator_columns), columns=indicator_columns
+    ).rename(columns={"id": "indicator_id"})
+    targets = targets.merge(indicators, on="indicator_id", how="left")
+    if target_ids is not None:  # narrow before the cross join, not after
+        targets = targets[targets["target_id"].isin(list(target_ids))]
+    return targets
 
 
 _OBS_FIELDS = ["area_id", "indicator_id", "year", "quarter", "value", "observation_id"]

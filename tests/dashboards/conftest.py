@@ -6,7 +6,9 @@ import datetime
 import numpy as np
 import pytest
 
-STATUSES = ["achieved", "on_track", "at_risk", "off_track", "regressing", "overdue", "no_baseline", "no_data"]
+from progress.choices import Status
+
+STATUSES = Status.values  # achieved, on track, at risk, off track, regressing, overdue, no baseline, no data
 WEIGHTS = [0.3, 0.25, 0.15, 0.1, 0.05, 0.1, 0.025, 0.025]
 RATIO_OF = {"achieved": 1.05, "on_track": 1.0, "at_risk": 0.75, "off_track": 0.3, "regressing": -0.2, "overdue": 0.8}
 

@@ -16,10 +16,9 @@ from progress.engine import (
     SDG_STATUSES,
     STATUSES,
     compute_progress,
-    progress_score,
     province_values,
-    rollup,
 )
+from progress.rollup import progress_score, rollup
 
 FIRST_YEAR = 2021
 THROUGH = (2025, 4)

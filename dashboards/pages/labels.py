@@ -1,0 +1,102 @@
+"""Translated names and status texts: what a status, an area, a department or a chapter is called on a page, in the
+request's language, and the tip that shows the inputs a status was computed from."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from progress.choices import BaselineSource, ProjectionStatus, Status
+from targets.models import Section
+
+from ..filters import quarter_label
+from ..selectors import PlanMeta
+from .cells import Cell, cell
+from .formatting import missing, num, pct, signed, two
+
+
+class Labels:
+    """The translated labels a page needs, made once per build (in the request's language)."""
+
+    def __init__(self):
+        self.status = {s.value: str(s.label) for s in Status}
+        self.baseline = {s.value: str(s.label) for s in BaselineSource}
+        self.projection = {s.value: str(s.label) for s in ProjectionStatus}
+        self.english = (get_language() or "").startswith("en")
+
+    def status_text(self, row) -> str:
+        """The status as shown, with its symbol: the override (marked *, the computed status beside it) where one
+        exists, else the computed one."""
+        shown = row.override_status or row.status
+        text = f"{Status(shown).symbol} {self.status[shown]}"
+        if row.override_status:
+            text += " *" + _("（人工认定；计算：%(status)s）") % {"status": self.status[row.status]}
+        return text
+
+    def status_columns(self) -> list[str]:
+        """The statuses as table column headings, best first."""
+        return [self.status[s] for s in Status.best_first()]
+
+
+def status_tip(row, unit: str, labels: Labels) -> str:
+    """The inputs a status was computed from (docs/progress.md), and the administrator's override beside it."""
+    lines = []
+    if row.override_status:
+        lines.append(_("人工认定：%(status)s") % {"status": labels.status[row.override_status]})
+        lines.append(_("认定理由：%(reason)s") % {"reason": row.override_reason})
+        lines.append(_("计算状态：%(status)s") % {"status": labels.status[row.status]})
+    else:
+        lines.append(_("状态：%(status)s") % {"status": labels.status[row.status]})
+    if missing(row.actual):
+        lines.append(_("实际值：无"))
+    else:
+        period = "" if missing(row.actual_year) else quarter_label(int(row.actual_year), int(row.actual_quarter))
+        lines.append(
+            _("实际值：%(value)s %(unit)s（%(period)s）") % {"value": num(row.actual), "unit": unit, "period": period}
+        )
+        if not missing(row.actual_derived_from):
+            lines.append(_("（由 %(count)d 个地区的数值汇总）") % {"count": int(row.actual_derived_from)})
+    if not missing(row.ytd_value):
+        lines.append(
+            _("年内累计值：%(value)s；同比：%(change)s")
+            % {"value": num(row.ytd_value), "change": signed(row.yoy_change)}
+        )
+    source = labels.baseline.get(row.baseline_source, row.baseline_source)
+    lines.append(_("基准值：%(value)s（%(source)s）") % {"value": num(row.baseline) or "—", "source": source})
+    lines.append(_("目标值：%(value)s") % {"value": num(row.target_value) or "—"})
+    lines.append(_("时间进度：%(share)s") % {"share": pct(row.time_share) or "—"})
+    lines.append(_("序时进度值：%(value)s") % {"value": num(row.expected) or "—"})
+    lines.append(_("完成进度：%(ratio)s") % {"ratio": pct(row.progress_ratio) or "—"})
+    lines.append(_("序时完成比：%(ratio)s") % {"ratio": two(row.schedule_ratio) or "—"})
+    return "\n".join(lines)
+
+
+def status_cell(row, unit: str, labels: Labels, href: str = "") -> Cell:
+    shown = row.override_status or row.status
+    return cell(labels.status_text(row), "status-cell", status_tip(row, unit, labels), href, shown)
+
+
+def shown_status(frame: pd.DataFrame) -> pd.Series:
+    """The status each row shows: the override where one exists."""
+    return frame["override_status"].where(frame["override_status"] != "", frame["status"])
+
+
+def area_name(meta: PlanMeta, area_id: int, labels: Labels) -> str:
+    row = meta.areas.loc[area_id]
+    return row["name_en"] if labels.english and row["name_en"] else row["name"]
+
+
+def department_name(meta: PlanMeta, code: str, labels: Labels) -> str:
+    row = meta.departments.loc[code]
+    return row["name_en"] if labels.english and row["name_en"] else row["name"]
+
+
+def group_label(meta: PlanMeta, group: str) -> str:
+    """蓝天, 碧水 … for the chapters of 二, the title for 一 and 三."""
+    if group not in meta.sections.index:
+        return group
+    row = meta.sections.loc[group]
+    if row["theme"]:
+        return str(Section.Theme(row["theme"]).label)
+    return row["title"]
