@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from targets.choices import Comparator
+
 from .choices import BaselineSource, ProjectionStatus, SdgStatus, Status
 
 # The categories of the categorical columns, in the registry's order (progress/choices.py): the engine names every
@@ -46,7 +48,7 @@ PROJECTION_ACCELERATE = 0.10
 EPS = 1e-9
 
 AGGREGATIONS = ("mean", "sum", "min", "max")
-_LOWER_COMPARATORS = ("le", "lt", "reduce_pct", "reduce_abs")
+_LOWER_COMPARATORS = [c.value for c in Comparator if c.lower_is_better]
 _ZERO_BASELINE_KINDS = ("cumulative", "completion")
 
 # Comparator codes used internally: the test a value must pass once the target is turned into a level t.
@@ -267,7 +269,11 @@ def _commitments(asg: pd.DataFrame) -> _Commitments:
     else:
         d_year = d_quarter = np.full(n_a, np.nan)
     code = np.select(
-        [np.isin(comparator, ["le", "reduce_pct", "reduce_abs"]), comparator == "lt", comparator == "gt"],
+        [
+            np.isin(comparator, [Comparator.LE, Comparator.REDUCE_PCT, Comparator.REDUCE_ABS]),
+            comparator == Comparator.LT,
+            comparator == Comparator.GT,
+        ],
         [_LE, _LT, _GT],
         _GE,
     )
@@ -281,7 +287,7 @@ def _commitments(asg: pd.DataFrame) -> _Commitments:
         plan_baseline=_column(asg, "plan_baseline", np.nan, n_a),
         deadline_year=d_year,
         deadline_quarter=d_quarter,
-        is_done_by=comparator == "done_by",
+        is_done_by=comparator == Comparator.DONE_BY,
         code=code,
         direction=np.where(np.isin(comparator, _LOWER_COMPARATORS), -1.0, 1.0),
     )
@@ -392,7 +398,7 @@ def _line(c: _Commitments, observed_b: np.ndarray, observed_b_id: np.ndarray) ->
     )
     b_id = np.where(source == _code(BaselineSource.OBSERVED), observed_b_id, np.nan)
     t = np.select(
-        [c.is_done_by, c.comparator == "reduce_pct", c.comparator == "reduce_abs"],
+        [c.is_done_by, c.comparator == Comparator.REDUCE_PCT, c.comparator == Comparator.REDUCE_ABS],
         [100.0, b * (1.0 - c.value / 100.0), b - c.value],
         c.value,
     )

@@ -99,7 +99,6 @@ def _anchor(text: str, heading: str, start: int = 0) -> int:
 
 
 def read_plan_fixture(root: Path = PLAN_DIR) -> PlanFixture:
-    text = plan_text()
     fixture = PlanFixture(
         areas=_load_yaml(root / "areas.yaml"),
         departments=_load_yaml(root / "departments.yaml"),
@@ -111,139 +110,161 @@ def read_plan_fixture(root: Path = PLAN_DIR) -> PlanFixture:
         targets=_load_dir(root, "targets"),
         units=_load_units(root / "units.yaml"),
     )
-    problems = fixture.problems
+    _Checker(fixture, plan_text()).run()
+    if fixture.problems:
+        raise PlanFixtureError(fixture.problems)
+    return fixture
 
-    def problem(row: dict, message: str):
-        problems.append(f"{row.get('_file')}: {row.get('code', row.get('number'))}: {message}")
 
-    def unique(rows: list[dict], key: str = "code") -> dict:
+class _Checker:
+    """Checks every row against the others and against the plan's text, collecting problems rather than stopping at
+    the first; fills in what the loader derives (responsibility roles, source offsets, summed area values)."""
+
+    def __init__(self, fixture: PlanFixture, text: str):
+        self.fixture, self.text, self.problems = fixture, text, fixture.problems
+        self.section_at: dict[str, int] = {}  # where each section starts in the text
+        self.column_at: dict[int, int] = {}
+
+    def problem(self, row: dict, message: str) -> None:
+        self.problems.append(f"{row.get('_file')}: {row.get('code', row.get('number'))}: {message}")
+
+    def unique(self, rows: list[dict], key: str = "code") -> dict:
         index = {}
         for row in rows:
             if row.get(key) in index:
-                problem(row, f"duplicate {key}")
+                self.problem(row, f"duplicate {key}")
             index[row.get(key)] = row
         return index
 
-    areas = unique(fixture.areas)
-    unique(fixture.departments)
-    sections = unique(fixture.sections)
-    measures = unique(fixture.measures)
-    columns = unique(fixture.special_columns, "number")
-    projects = unique(fixture.projects)
-    indicators = unique(fixture.indicators)
-    unique(fixture.targets)
+    def run(self) -> None:
+        f = self.fixture
+        self.areas, self.sections = self.unique(f.areas), self.unique(f.sections)
+        self.measures, self.columns = self.unique(f.measures), self.unique(f.special_columns, "number")
+        self.projects, self.indicators = self.unique(f.projects), self.unique(f.indicators)
+        self.unique(f.departments)
+        self.unique(f.targets)
+        for area in f.areas:
+            if area.get("parent") and area["parent"] not in self.areas:
+                self.problem(area, "unknown parent area")
+        self.check_sections()
+        self.check_measures()
+        self.check_special_columns()
+        self.check_indicators()
+        for target in f.targets:
+            self.check_target_links(target)
+            self.check_target_source(target)
+            self.check_target_value(target)
 
-    for area in fixture.areas:
-        if area.get("parent") and area["parent"] not in areas:
-            problem(area, "unknown parent area")
+    def check_sections(self) -> None:
+        # Where each section starts in the text, so a quotation that occurs twice is placed where the outline puts it.
+        for section in self.fixture.sections:
+            parent = section.get("parent")
+            if parent and parent not in self.sections:
+                self.problem(section, "unknown parent section")
+            start = self.section_at.get(parent, 0)
+            self.section_at[section["code"]] = _anchor(self.text, section.get("heading") or section["title"], start)
 
-    # Where each section starts in the text, so a quotation that occurs twice is placed where the outline puts it.
-    section_at: dict[str, int] = {}
-    for section in fixture.sections:
-        parent = section.get("parent")
-        if parent and parent not in sections:
-            problem(section, "unknown parent section")
-        start = section_at.get(parent, 0)
-        section_at[section["code"]] = _anchor(text, section.get("heading") or section["title"], start)
+    def check_measures(self) -> None:
+        measures = self.fixture.measures
+        for measure in measures:
+            if measure.get("section") not in self.sections:
+                self.problem(measure, "unknown section")
+            clause = measure.get("responsibility")
+            if clause:
+                if clause not in self.text:
+                    self.problem(measure, "responsibility clause is not verbatim in the plan")
+                roles, leftover = parse_responsibility(clause, self.fixture.departments)
+                if leftover:
+                    self.problem(measure, f"unrecognised department text {leftover!r}")
+                measure["roles"] = roles
+            elif measure.get("inherit") != "section":
+                self.problem(measure, "needs a responsibility clause or inherit: section")
+        for measure in measures:
+            if measure.get("inherit") == "section":
+                roles: dict[str, str] = {}
+                for other in measures:
+                    if other["section"] == measure["section"] and other is not measure:
+                        for code, role in other.get("roles", []):
+                            if roles.get(code) != "lead":
+                                roles[code] = role
+                if not roles:
+                    self.problem(measure, "inherits from a section with no responsibility clause")
+                measure["roles"] = list(roles.items())
 
-    for measure in fixture.measures:
-        if measure.get("section") not in sections:
-            problem(measure, "unknown section")
-        clause = measure.get("responsibility")
-        if clause:
-            if clause not in text:
-                problem(measure, "responsibility clause is not verbatim in the plan")
-            roles, leftover = parse_responsibility(clause, fixture.departments)
-            if leftover:
-                problem(measure, f"unrecognised department text {leftover!r}")
-            measure["roles"] = roles
-        elif measure.get("inherit") != "section":
-            problem(measure, "needs a responsibility clause or inherit: section")
-    for measure in fixture.measures:
-        if measure.get("inherit") == "section":
-            roles: dict[str, str] = {}
-            for other in fixture.measures:
-                if other["section"] == measure["section"] and other is not measure:
-                    for code, role in other.get("roles", []):
-                        if roles.get(code) != "lead":
-                            roles[code] = role
-            if not roles:
-                problem(measure, "inherits from a section with no responsibility clause")
-            measure["roles"] = list(roles.items())
+    def check_special_columns(self) -> None:
+        for column in self.fixture.special_columns:
+            if column.get("section") not in self.sections:
+                self.problem(column, "unknown section")
+            heading = f"专栏{column['number']} {column['title']}"
+            if heading not in self.text:
+                self.problem(column, "heading is not verbatim in the plan")
+            self.column_at[column["number"]] = _anchor(self.text, heading)
+        for project in self.fixture.projects:
+            if project.get("special_column") not in self.columns:
+                self.problem(project, "unknown special column")
+            if project.get("measure") not in self.measures:
+                self.problem(project, "unknown measure")
+            if project.get("source", "") not in self.text:
+                self.problem(project, "source is not verbatim in the plan")
 
-    column_at = {}
-    for column in fixture.special_columns:
-        if column.get("section") not in sections:
-            problem(column, "unknown section")
-        heading = f"专栏{column['number']} {column['title']}"
-        if heading not in text:
-            problem(column, "heading is not verbatim in the plan")
-        column_at[column["number"]] = _anchor(text, heading)
+    def check_indicators(self) -> None:
+        for indicator in self.fixture.indicators:
+            for key in ("name", "unit", "kind", "direction", "min_value", "max_value", "aggregation", "reported_by"):
+                if key not in indicator:
+                    self.problem(indicator, f"missing {key}")
+            if indicator.get("min_value", 0) > indicator.get("max_value", 0):
+                self.problem(indicator, "min_value above max_value")
 
-    for project in fixture.projects:
-        if project.get("special_column") not in columns:
-            problem(project, "unknown special column")
-        if project.get("measure") not in measures:
-            problem(project, "unknown measure")
-        if project.get("source", "") not in text:
-            problem(project, "source is not verbatim in the plan")
-
-    for indicator in fixture.indicators:
-        for key in ("name", "unit", "kind", "direction", "min_value", "max_value", "aggregation", "reported_by"):
-            if key not in indicator:
-                problem(indicator, f"missing {key}")
-        if indicator.get("min_value", 0) > indicator.get("max_value", 0):
-            problem(indicator, "min_value above max_value")
-
-    for target in fixture.targets:
+    def check_target_links(self, target: dict) -> None:
         for key in ("section", "measure", "indicator", "name", "comparator", "unit", "target_year", "scope", "source"):
             if key not in target:
-                problem(target, f"missing {key}")
-        if target.get("section") not in sections:
-            problem(target, "unknown section")
-        if target.get("measure") not in measures:
-            problem(target, "unknown measure")
-        if target.get("indicator") not in indicators:
-            problem(target, f"unknown indicator {target.get('indicator')}")
-        comparator = target.get("comparator")
-        if comparator not in COMPARATORS:
-            problem(target, f"unknown comparator {comparator}")
+                self.problem(target, f"missing {key}")
+        if target.get("section") not in self.sections:
+            self.problem(target, "unknown section")
+        if target.get("measure") not in self.measures:
+            self.problem(target, "unknown measure")
+        if target.get("indicator") not in self.indicators:
+            self.problem(target, f"unknown indicator {target.get('indicator')}")
+        if target.get("comparator") not in COMPARATORS:
+            self.problem(target, f"unknown comparator {target.get('comparator')}")
         if target.get("scope") not in SCOPES:
-            problem(target, f"unknown scope {target.get('scope')}")
-        source = target.get("source", "")
+            self.problem(target, f"unknown scope {target.get('scope')}")
+        for area_code in target.get("area_values") or {}:
+            if str(area_code) not in self.areas:
+                self.problem(target, f"unknown area {area_code}")
+        if target.get("scope") == "areas" and not target.get("area_values"):
+            self.problem(target, "scope areas needs area_values")
         column = target.get("special_column")
-        anchor = column_at.get(column) if column else section_at.get(target.get("section"), 0)
-        offset = text.find(source, anchor or 0)
+        if column and column not in self.columns:
+            self.problem(target, "unknown special column")
+        if target.get("project") and target["project"] not in self.projects:
+            self.problem(target, "unknown project")
+
+    def check_target_source(self, target: dict) -> None:
+        """The quotation must be verbatim; its offset is looked for from the target's section or special column."""
+        source, column = target.get("source", ""), target.get("special_column")
+        anchor = self.column_at.get(column) if column else self.section_at.get(target.get("section"), 0)
+        offset = self.text.find(source, anchor or 0)
         if offset < 0:
-            offset = text.find(source)
+            offset = self.text.find(source)
         if not source or offset < 0:
-            problem(target, "source is not verbatim in the plan")
+            self.problem(target, "source is not verbatim in the plan")
         target["source_offset"] = max(offset, 0)
+
+    def check_target_value(self, target: dict) -> None:
+        comparator = target.get("comparator")
         if comparator == Comparator.DONE_BY:
             if not isinstance(target.get("deadline"), datetime.date):
-                problem(target, "a done_by target needs a deadline date")
+                self.problem(target, "a done_by target needs a deadline date")
         elif "value" not in target and target.get("scope") == "areas" and target.get("area_values"):
             # A list of per-area quantities with no stated total: the provincial figure is their sum.
             target["value"] = round(sum(float(v) for v in target["area_values"].values()), 6)
             target["value_from_areas"] = True
         elif not isinstance(target.get("value"), int | float) or isinstance(target.get("value"), bool):
-            problem(target, "value must be a number")
+            self.problem(target, "value must be a number")
         else:
             written = str(target.get("value_text") or format_number(target["value"]))
-            if written not in source:
-                problem(target, f"value {written!r} does not appear in its source")
+            if written not in target.get("source", ""):
+                self.problem(target, f"value {written!r} does not appear in its source")
         if comparator in COMPARATORS and Comparator(comparator).is_reduction and not target.get("baseline_year"):
-            problem(target, "a reduction needs a baseline_year")
-        for area_code in target.get("area_values") or {}:
-            if str(area_code) not in areas:
-                problem(target, f"unknown area {area_code}")
-        if target.get("scope") == "areas" and not target.get("area_values"):
-            problem(target, "scope areas needs area_values")
-        if column and column not in columns:
-            problem(target, "unknown special column")
-        if target.get("project") and target["project"] not in projects:
-            problem(target, "unknown project")
-
-    if problems:
-        raise PlanFixtureError(problems)
-    return fixture
+            self.problem(target, "a reduction needs a baseline_year")
