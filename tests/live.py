@@ -18,7 +18,20 @@ from django.db import connection
 from liaoning_eco.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _test_redis_url() -> str:
+    """Redis for the worker tests; each pytest-xdist worker (gw0, gw1, …) takes a database of its own, counting down
+    from the configured one, so two workers never consume each other's tasks."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base, db = url.rsplit("/", 1)
+    return f"{base}/{int(db) - int(worker[2:])}"
+
+
+TEST_REDIS_URL = _test_redis_url()
 
 
 def database_url() -> str:

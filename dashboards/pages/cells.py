@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from common.spreadsheets import neutralise_row
+
 
 @dataclass(frozen=True, slots=True)
 class Cell:
@@ -43,12 +45,12 @@ class Chart:
         return f"chart-{self.key}-data"
 
     def csv_text(self) -> str:
-        """Exactly what the table view shows, as CSV."""
+        """Exactly what the table view shows, as CSV (text that a spreadsheet would run as a formula is neutralised)."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(self.columns)
+        writer.writerow(neutralise_row(self.columns))
         for row in self.rows:
-            writer.writerow([c.text for c in row])
+            writer.writerow(neutralise_row(c.text for c in row))
         return out.getvalue()
 
 

@@ -247,3 +247,16 @@ def test_english_pages_use_english_area_and_department_names(province_client, sy
 def test_the_help_page_shows_the_definitions(province_client, plan):
     html = province_client.get(reverse("dash_help")).content.decode()
     assert "序时进度" in html and "schedule_ratio" in html
+
+
+def test_a_target_name_that_looks_like_a_formula_is_text_in_the_csv(province_client, synthetic_progress):
+    from targets.models import Target
+
+    synthetic_progress()
+    hostile = '=HYPERLINK("http://evil.example","点此查看")'
+    Target.objects.filter(code="1-02").update(name=hostile)
+    response = province_client.get(reverse("dash_city", args=["210100"]), {"export": "progress"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    names = [cell for row in rows[1:] for cell in row]
+    assert "'" + hostile in names
+    assert hostile not in names
