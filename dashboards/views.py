@@ -1,10 +1,8 @@
 """The dashboard pages: thin doors that check access, read the filters from the URL, and render or export a Page
 built by dashboards.pages and cached per quarter, filters, language and progress version."""
 
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from uploads.selectors import completeness_grid
 from . import pages
 from .cache import memoised, versioned
 from .filters import parse_filters
+from .pages import methodology
 from .selectors import area_uploads, latest_quarter, plan_meta
 
 SPLIT = "<!--dash-split-->"
@@ -211,7 +210,9 @@ def city_map(request):
 
 
 def help_progress(request):
-    """docs/progress.md, the definitions of every figure the pages show, as plain text in the page."""
-    path = Path(settings.BASE_DIR) / "docs" / "progress.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return render(request, "dashboards/help.html", {"text": text})
+    """方法说明: what the figures mean, in plain words and a worked example, in the reader's language."""
+    example = methodology.example_chart()
+    if request.GET.get("export") == example.key:
+        return _csv(example, "methodology-example")
+    context = {"example": example, "statuses": methodology.status_meanings(), "export_base": "?export="}
+    return render(request, "dashboards/methodology.html", context)

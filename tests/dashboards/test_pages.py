@@ -244,9 +244,29 @@ def test_english_pages_use_english_area_and_department_names(province_client, sy
     assert "Department of Ecology and Environment" in departments
 
 
-def test_the_help_page_shows_the_definitions(province_client, plan):
+def test_the_methodology_page_explains_in_plain_words_with_a_worked_example(province_client, plan):
+    from progress.choices import Status
+
     html = province_client.get(reverse("dash_help")).content.decode()
-    assert "序时进度" in html and "schedule_ratio" in html
+    assert "方法说明" in html and "序时进度值 = 基准值 + 时间进度" in html
+    assert "44 + 0.6 ×（34 − 44）= 38" in html and 'id="chart-example"' in html
+    for status in Status:
+        assert f"st-{status.value}" in html and str(status.label) in html
+    for code_word in ("schedule_ratio", "engine.py", "test_", "docs/progress.md", "pytest"):
+        assert code_word not in html  # written for provincial staff, not developers
+    export = province_client.get(reverse("dash_help"), {"export": "example"})
+    assert export.content.decode("utf-8-sig").splitlines()[1] == "基准值（2020年）,44"
+
+
+def test_the_methodology_page_in_english_has_no_chinese_outside_quotations(province_client, plan):
+    import re
+
+    province_client.cookies["django_language"] = "en"
+    html = province_client.get(reverse("dash_help")).content.decode()
+    main = re.search(r'<div class="dash methodology">(.*?)</div>\s*</main>', html, re.S).group(1)
+    main = re.sub(r'<span lang="zh">.*?</span>', "", main)
+    assert "Methodology" in main and "schedule ratio" in main
+    assert re.findall(r"[\u4e00-\u9fff]+", main) == []
 
 
 def test_a_target_name_that_looks_like_a_formula_is_text_in_the_csv(province_client, synthetic_progress):
