@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,19 +157,11 @@ def observation_count() -> int:
     return Observation.objects.filter(is_current=True).count()
 
 
-def fixed_upload(user, note: str):
-    from uploads.models import Upload
+def accepted_upload(user, note: str):
+    """An accepted long-format upload for rows stored without going through the upload service."""
+    from tests.factories import AcceptedUploadFactory
 
-    return Upload.objects.create(
-        kind=Upload.Kind.LONG,
-        file=f"bench/{note}.csv",
-        original_name=f"{note}.csv",
-        extension=".csv",
-        size=0,
-        sha256=note.ljust(64, "0")[:64],
-        uploaded_by=user,
-        status=Upload.Status.ACCEPTED,
-    )
+    return AcceptedUploadFactory(original_name=f"{note}.csv", uploaded_by=user)
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -199,7 +192,7 @@ def phases(data: bytes, extension: str, user) -> dict:
         """Seconds for store_observations and its commit; and, of those, the foreign-key checks PostgreSQL defers
         to the commit (run here by SET CONSTRAINTS ALL IMMEDIATE just before it: the same work, timed apart)."""
         clear_observations()
-        upload = fixed_upload(user, f"store{extension}")
+        upload = accepted_upload(user, f"store{extension}")
         started = time.perf_counter()
         with transaction.atomic():
             store_observations(upload, checked.rows)
@@ -248,7 +241,7 @@ def naive_loop(slice_csv: str, user) -> float:
     from uploads.models import Observation
 
     clear_observations()
-    upload = fixed_upload(user, "naive")
+    upload = accepted_upload(user, "naive")
     started = time.perf_counter()
     for row in csv.DictReader(io.StringIO(slice_csv)):
         Observation.objects.create(
@@ -273,7 +266,7 @@ def run_import_export(slice_csv: str, user, *, bulk: bool) -> float:
     from uploads.models import Observation
 
     clear_observations()
-    upload = fixed_upload(user, f"iexp{int(bulk)}")
+    upload = accepted_upload(user, f"iexp{int(bulk)}")
 
     class ObservationResource(resources.ModelResource):
         area = fields.Field(attribute="area", column_name="area_code", widget=ForeignKeyWidget(Area, "code"))
@@ -307,17 +300,39 @@ def run_import_export(slice_csv: str, user, *, bulk: bool) -> float:
 
 
 # ----------------------------------------------------------------------------------------------------------------------
-def run() -> None:
+# The run: set-up, measurements, report
+# ----------------------------------------------------------------------------------------------------------------------
+@dataclass
+class BenchFiles:
+    frame: object  # the 100,000 rows
+    changed: object  # the same keys, every value changed
+    csv: bytes
+    xlsx: bytes
+
+
+@dataclass
+class Figures:
+    """What the report prints: per format (CSV, XLSX) the seconds of parse, validate, store (store_fk: of which the
+    deferred foreign-key checks), end_to_end (best) and its runs, and the warnings; the re-import's seconds and upload;
+    the three comparators' seconds on the slice."""
+
+    results: dict
+    reimport: float
+    reimport_upload: object
+    naive: float
+    iexp_default: float
+    iexp_bulk: float
+
+
+def print_machine() -> None:
     import platform
     from importlib.metadata import version
 
     import django
     import import_export
     import pandas as pd
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
-    user = get_user_model().objects.create_user(username="bench-admin", password=None, role="admin")
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
@@ -328,6 +343,9 @@ def run() -> None:
         f"PostgreSQL {server}"
     )
 
+
+def set_up() -> BenchFiles:
+    """The synthetic counties and rows, as CSV and XLSX; prints what was built."""
     started = time.perf_counter()
     frame, changed, n_indicators, n_areas = build_rows()
     data_csv = csv_bytes(frame)
@@ -337,12 +355,15 @@ def run() -> None:
         f"{len(QUARTERS)} quarters (2021Q1–2025Q4, last county partly); CSV {len(data_csv) / 1e6:.1f} MB, "
         f"XLSX {len(data_xlsx) / 1e6:.1f} MB; built in {time.perf_counter() - started:.1f} s (not timed below)"
     )
+    return BenchFiles(frame=frame, changed=changed, csv=data_csv, xlsx=data_xlsx)
 
+
+def measure(files: BenchFiles, user) -> Figures:
     # Warm up imports and caches once, so the first timed step does not pay for them.
-    end_to_end(csv_bytes(frame.iloc[:1000]), "warmup.csv", user, rows=1000)
+    end_to_end(csv_bytes(files.frame.iloc[:1000]), "warmup.csv", user, rows=1000)
 
     results = {}
-    for label, data, extension in (("CSV", data_csv, ".csv"), ("XLSX", data_xlsx, ".xlsx")):
+    for label, data, extension in (("CSV", files.csv, ".csv"), ("XLSX", files.xlsx, ".xlsx")):
         steps = phases(data, extension, user)
         runs = [end_to_end(data, f"bench{extension}", user)[0] for _ in range(3)]
         steps["end_to_end"] = min(runs)
@@ -350,18 +371,27 @@ def run() -> None:
         results[label] = steps
 
     # A second file over the first: every value changes, so all 100,000 current values are superseded.
-    end_to_end(data_csv, "first.csv", user)
-    reimport, upload = end_to_end(csv_bytes(changed), "second.csv", user, clear=False)
+    end_to_end(files.csv, "first.csv", user)
+    reimport, upload = end_to_end(csv_bytes(files.changed), "second.csv", user, clear=False)
     assert observation_count() == N_ROWS
 
-    slice_csv = csv_bytes(frame.iloc[:SLICE]).decode("utf-8")
-    scale = N_ROWS / SLICE
+    slice_csv = csv_bytes(files.frame.iloc[:SLICE]).decode("utf-8")
     naive = naive_loop(slice_csv, user)
     iexp_default = run_import_export(slice_csv, user, bulk=False)
     iexp_bulk = run_import_export(slice_csv, user, bulk=True)
     clear_observations()
+    return Figures(
+        results=results,
+        reimport=reimport,
+        reimport_upload=upload,
+        naive=naive,
+        iexp_default=iexp_default,
+        iexp_bulk=iexp_bulk,
+    )
 
-    # ---- report ---------------------------------------------------------------------------------------------------
+
+def print_steps(f: Figures) -> None:
+    results, scale = f.results, N_ROWS / SLICE
     print()
     print(f"{'step':<58}{'seconds':>10}{'rows/s':>12}")
     print("-" * 80)
@@ -377,18 +407,22 @@ def run() -> None:
         line(f"{label}  sum of the three", steps["parse"] + steps["validate"] + steps["store"])
         runs = ", ".join(f"{r:.3f}" for r in steps["runs"])
         line(f"{label}  END TO END receive_upload + process_upload", steps["end_to_end"], note=f"  (runs {runs})")
-    line("CSV  re-import over 100,000 current values (all superseded)", reimport)
+    line("CSV  re-import over 100,000 current values (all superseded)", f.reimport)
     note = f"  (measured on {SLICE:,} rows, ×{scale:g})"
-    line("naive per-row ORM loop (get, get, create; autocommit)", naive * scale, note=note)
-    line("django-import-export, default (per-row save)", iexp_default * scale, note=note)
-    line("django-import-export, use_bulk + skip_diff + force_init", iexp_bulk * scale, note=note)
+    line("naive per-row ORM loop (get, get, create; autocommit)", f.naive * scale, note=note)
+    line("django-import-export, default (per-row save)", f.iexp_default * scale, note=note)
+    line("django-import-export, use_bulk + skip_diff + force_init", f.iexp_bulk * scale, note=note)
     print()
     print("rows/s for the three comparators: the figure on the slice; seconds: extrapolated to 100,000 rows.")
     print(f"warnings in the clean file: CSV {results['CSV']['warnings']}, XLSX {results['XLSX']['warnings']}")
+    upload = f.reimport_upload
     print(f"re-import: upload #{upload.pk} new {upload.rows_new}, changed {upload.rows_changed}")
 
-    csv_e2e, xlsx_e2e = results["CSV"]["end_to_end"], results["XLSX"]["end_to_end"]
-    naive_full, iexp_full = naive * scale, min(iexp_default, iexp_bulk) * scale
+
+def print_ratios_and_goals(f: Figures) -> None:
+    iexp_default, iexp_bulk, scale = f.iexp_default, f.iexp_bulk, N_ROWS / SLICE
+    csv_e2e, xlsx_e2e = f.results["CSV"]["end_to_end"], f.results["XLSX"]["end_to_end"]
+    naive_full, iexp_full = f.naive * scale, min(iexp_default, iexp_bulk) * scale
     print()
     print("ratios (end to end, CSV):")
     print(
@@ -409,6 +443,16 @@ def run() -> None:
     ]
     for goal, ok, figure in checks:
         print(f"  {'PASS' if ok else 'FAIL'}  {goal:<46} {figure}")
+
+
+def run() -> None:
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="bench-admin", role="admin", password=None)
+    print_machine()
+    figures = measure(set_up(), user)
+    print_steps(figures)
+    print_ratios_and_goals(figures)
 
 
 def main() -> int:

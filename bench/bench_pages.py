@@ -177,19 +177,21 @@ def measure(clients: list[Client], path: str) -> dict:
     }
 
 
-def main() -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    use_redis = redis_answers()
-    caches = (
+def cache_settings(use_redis: bool) -> dict:
+    return (
         {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                      "KEY_PREFIX": CACHE_PREFIX}}
         if use_redis
         else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench-pages"}}
     )  # fmt: skip
+
+
+def server_environment(workdir: Path, caches: dict) -> dict:
+    """The settings module (static files and cache) written into `workdir`, and the environment that selects it."""
     (workdir / "bench_settings.py").write_text(
         SETTINGS.format(static_root=str(workdir / "static"), caches=caches), encoding="utf-8"
     )
-    env = {
+    return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)]),
         "DJANGO_SETTINGS_MODULE": "bench_settings",
@@ -202,55 +204,91 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
         "CELERY_BROKER_URL": "",
     }
+
+
+def load_database(env: dict) -> None:
+    create_database(DB_NAME)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_plan")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--noinput")
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "liaoning_eco.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(WORKERS), "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for_port(port: int) -> None:
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def plotly_size(client: Client) -> float | None:
+    """KB of plotly.min.js as sent, found in the overview page's HTML; None if the page does not load it."""
+    page = client.get("/dashboard/")[1]
+    html = gzip.decompress(page).decode()
+    script = re.search(r'src="(/static/vendor/plotly\.min\.[0-9a-f]+\.js)"', html)
+    plotly_kb = None
+    if script:
+        status, body, _headers = client.get(script.group(1))
+        plotly_kb = len(body) / 1024 if status == 200 else None
+    return plotly_kb
+
+
+def measure_pages(clients: list[Client]) -> list[str]:
+    """Measure every page and print its line; returns the names of the pages that missed the goal or had errors."""
+    print(f"\n{CLIENTS} concurrent clients, {REQUESTS} requests per page after {WARM_UP} warm-up requests; "
+          f"gunicorn {WORKERS} sync workers on {os.cpu_count()} cores\n")  # fmt: skip
+    header = f"{'page':<26} {'cold ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'req/s':>6} "
+    header += f"{'gzip KB':>8} {'raw KB':>7} {'errors':>6}"
+    print(header)
+    print("-" * len(header))
+    failed = []
+    for name, path in PAGES:
+        r = measure(clients, path)
+        print(
+            f"{name:<26} {r['cold_ms']:8.0f} {r['p50']:7.1f} {r['p95']:7.1f} {r['max']:7.1f} {r['rps']:6.1f} "
+            f"{r['gzip_kb']:8.1f} {r['plain_kb']:7.1f} {r['errors']:6d}",
+            flush=True,
+        )
+        if r["p95"] > GOAL_P95_MS or r["errors"]:
+            failed.append(name)
+    return failed
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    use_redis = redis_answers()
+    env = server_environment(workdir, cache_settings(use_redis))
     server = None
     print(f"Database {DB_NAME}; cache: {'Redis ' + REDIS_URL if use_redis else 'per-worker memory'}", flush=True)
     try:
-        create_database(DB_NAME)
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_plan")
-        manage(env, "load_demo")
-        manage(env, "collectstatic", "--noinput")
+        load_database(env)
         port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "liaoning_eco.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(WORKERS), "--timeout", "60", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        clients = [Client(base) for _ in range(CLIENTS)]
+        server = start_server(env, port)
+        wait_for_port(port)
+        clients = [Client(f"http://127.0.0.1:{port}") for _ in range(CLIENTS)]
         for client in clients:
             client.login()
-        page = clients[0].get("/dashboard/")[1]
-        html = gzip.decompress(page).decode()
-        script = re.search(r'src="(/static/vendor/plotly\.min\.[0-9a-f]+\.js)"', html)
-        plotly_kb = None
-        if script:
-            status, body, _headers = clients[0].get(script.group(1))
-            plotly_kb = len(body) / 1024 if status == 200 else None
+        plotly_kb = plotly_size(clients[0])
         forget_cache_keys()  # the first measured request of each page is a cold one
-
-        print(f"\n{CLIENTS} concurrent clients, {REQUESTS} requests per page after {WARM_UP} warm-up requests; "
-              f"gunicorn {WORKERS} sync workers on {os.cpu_count()} cores\n")  # fmt: skip
-        header = f"{'page':<26} {'cold ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'req/s':>6} "
-        header += f"{'gzip KB':>8} {'raw KB':>7} {'errors':>6}"
-        print(header)
-        print("-" * len(header))
-        failed = []
-        for name, path in PAGES:
-            r = measure(clients, path)
-            print(
-                f"{name:<26} {r['cold_ms']:8.0f} {r['p50']:7.1f} {r['p95']:7.1f} {r['max']:7.1f} {r['rps']:6.1f} "
-                f"{r['gzip_kb']:8.1f} {r['plain_kb']:7.1f} {r['errors']:6d}",
-                flush=True,
-            )
-            if r["p95"] > GOAL_P95_MS or r["errors"]:
-                failed.append(name)
+        failed = measure_pages(clients)
         if plotly_kb is not None:
             print(f"\nplotly.min.js (served once, then cached by the browser): {plotly_kb:.0f} KB as sent "
                   f"(whitenoise's precompressed copy)")  # fmt: skip
@@ -258,11 +296,7 @@ def main() -> int:
         return 1 if failed else 0
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            stop_server(server)
         forget_cache_keys()
         drop_database(DB_NAME)
         shutil.rmtree(workdir, ignore_errors=True)
