@@ -14,10 +14,10 @@ How a series is made:
   total for summed quantities; the common value otherwise), by the target's deadline or the end of its target year.
   The 2020 baseline comes from `HINTS` (real-world magnitudes: PM2.5 39–46 µg/m³ against the 34 target, good-air days
   80–86 % against 88.3, energy intensity about 0.92 t/万元 that must fall 15 % …) with spread between cities.
-- Progress against the straight line from the baseline to the target (序时进度) follows the area's profile
-  (`CITY_PROFILES`): ahead, on track, behind, or regressing (improving in 2021, moving away from its targets from
-  2022; cumulative quantities and completion stall instead). Counties follow their city; the province's own
-  indicators draw a profile of their own.
+- Progress against the straight line from the baseline to the target (序时进度) follows the series' profile: ahead,
+  on track, behind, or regressing (improving in 2021, moving away from its targets from 2022; cumulative quantities
+  and completion stall instead). Each series draws it from its city's profile for the indicator's theme (蓝天, 碧水 …,
+  `demo.profiles`); counties follow their city; the province's own indicators draw a profile of their own.
 - Seasonal annual means are year-to-date: PM2.5 in 1–3月 well above the annual mean, 1–9月 lowest, 全年 the annual
   value; shares of good days mirror it. Cumulative quantities are running totals since 2021-01-01 (0 in 2020, never
   falling); completion rises towards 100 % by the deadline; annual counts (当年/年度) restart every January.
@@ -29,11 +29,12 @@ indicator code and the area code, so adding an indicator to the plan leaves the 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .profiles import ANCHOR_CITY, CITY_PROFILES, PROVINCE, REGRESSING_CITY  # noqa: F401
+from .profiles import PROVINCE
 from .series import annual, completions, cumulatives, flags, levels, schedule, sizes
 from .specs import Grid, Series, build_specs, decimals_of, make_grid
 
@@ -53,11 +54,23 @@ def _energy_mix(values: np.ndarray, specs: list[Series], grid: Grid) -> None:
         values[rows["non_fossil_power_capacity_share"]] = 100 * non_fossil / total
 
 
-def demo_observations(*, through: tuple[int, int] = (2026, 3), seed: int = 2022) -> pd.DataFrame:
-    """Demo values for every reporting area × indicator × quarter from 2020 Q1 to `through` (year-to-date).
+SEED = 2022
+DEFAULT_AS_OF = (2024, 4)
 
-    Columns: area_code (6-digit str), indicator_code, year, quarter (1–4), value (float).
-    """
+
+@dataclass
+class DemoData:
+    observations: pd.DataFrame  # area_code (6-digit str), indicator_code, year, quarter (1–4), value (float)
+    series: pd.DataFrame  # area_code, indicator_code, theme, profile: how each series was drawn
+
+
+def demo_observations(*, through: tuple[int, int] = DEFAULT_AS_OF, seed: int = SEED) -> pd.DataFrame:
+    """Demo values for every reporting area × indicator × quarter from 2020 Q1 to `through` (year-to-date)."""
+    return generate(through=through, seed=seed).observations
+
+
+def generate(*, through: tuple[int, int] = DEFAULT_AS_OF, seed: int = SEED) -> DemoData:
+    """The demo's values and, beside them, the profile each series was drawn with."""
     grid = make_grid(through)
     specs = build_specs(seed)
     n, k = len(specs), grid.size
@@ -102,7 +115,15 @@ def demo_observations(*, through: tuple[int, int] = (2026, 3), seed: int = 2022)
             "value": values.ravel().astype(float),
         }
     )
-    return _cap_water_shares(frame)
+    series = pd.DataFrame(
+        {
+            "area_code": [s.area for s in specs],
+            "indicator_code": [s.indicator.code for s in specs],
+            "theme": [s.theme for s in specs],
+            "profile": [s.profile for s in specs],
+        }
+    )
+    return DemoData(observations=_cap_water_shares(frame), series=series)
 
 
 def _cap_water_shares(frame: pd.DataFrame) -> pd.DataFrame:

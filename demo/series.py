@@ -3,8 +3,8 @@
 import numpy as np
 
 from .hints import INTEGER_UNITS
-from .profiles import FIRST_YEAR
-from .specs import AFTER_TARGET, Grid, Series, rng_for
+from .profiles import FIRST_YEAR, rng_for
+from .specs import AFTER_TARGET, Grid, Series
 
 
 def _progress(tau: np.ndarray, specs: list[Series]) -> np.ndarray:
@@ -137,7 +137,9 @@ def annual(spec: Series, grid: Grid) -> np.ndarray:
             ytd = np.maximum.accumulate(ytd)
         else:
             lo, hi = spec.extra["full_year"]
-            factor = rng.uniform(lo, hi) * {"ahead": 1.25, "behind": 0.85}.get(spec.profile, 1.0)
+            factor = rng.uniform(lo, hi) * {"ahead": 1.25}.get(spec.profile, 1.0)
+            if spec.profile == "behind":  # falls short most years
+                factor = rng.uniform(0.55, 1.05)
             if regress:
                 factor = max(0.3, 0.85 - 0.2 * (year - FIRST_YEAR - 2))
             full = spec.aim * factor

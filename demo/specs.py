@@ -9,7 +9,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .hints import DECIMALS, HINTS, INTEGER_UNITS, WEIGHTS
-from .profiles import ANCHOR_CITY, CURVE, FIRST_YEAR, PACE, PILOT_ZONE, PROVINCE, REPORTING_UNITS, city_profiles, crc
+from .profiles import (
+    COASTAL,
+    CURVE,
+    FIRST_YEAR,
+    LEANINGS,
+    PACE,
+    PILOT_ZONE,
+    PROVINCE,
+    REPORTING_UNITS,
+    SEA_INDICATORS,
+    indicator_themes,
+    province_profile,
+    rng_for,
+    series_profile,
+    theme_profiles,
+)
 
 _OVER_ALLOCATION = 1.04  # city shares of a provincial total add up to a little more than the total
 AFTER_TARGET = 0.25  # progress per target period kept up after the target date
@@ -23,6 +38,7 @@ class Series:
     area: str
     family: str  # level | completion | cumulative | annual | flag | sizes | schedule | constant
     profile: str
+    theme: str = ""
     baseline: float = 0.0
     aim: float = 0.0
     tau_target: float = 5.0  # years after the end of 2020 the aim is due
@@ -67,10 +83,6 @@ def _tau_of(target) -> float:
     if target.deadline:
         return max((target.deadline - dt.date(FIRST_YEAR, 12, 31)).days / 365.25, 0.25)
     return max(float(target.target_year - FIRST_YEAR), 0.25)
-
-
-def rng_for(seed: int, *keys: str) -> np.random.Generator:
-    return np.random.default_rng([seed, *(crc(k) for k in keys)])
 
 
 def _is_annual(indicator) -> bool:
@@ -159,13 +171,12 @@ def build_specs(seed: int) -> list[Series]:
     areas, indicators, targets_by_indicator = _load_plan()
     parent = {a.code: (a.parent.code if a.parent else None) for a in areas}
     levels = {a.code: a.level for a in areas}
-    profiles = city_profiles(seed, tuple(a.code for a in areas if a.level in ("city", "pilot_zone")))
-    # One air-quality position per city, shared by PM2.5, good days and heavy-pollution days.
+    profiles = theme_profiles(seed, tuple(a.code for a in areas if a.level in ("city", "pilot_zone")))
+    themes = indicator_themes()
+    # One air-quality position per city, shared by PM2.5, good days and heavy-pollution days: worse where the city
+    # leans weak on air (a steel town starts with more PM2.5, not only slower progress).
     groups = {hint["group"][0] for hint in HINTS.values() if "group" in hint}
-    latents = {
-        name: {a.code: float(np.clip(rng_for(seed, "latent", name, a.code).normal(), -2, 2)) for a in areas}
-        for name in groups
-    }
+    latents = {name: {a.code: _latent(seed, name, a.code, parent.get(a.code)) for a in areas} for name in groups}
 
     specs = []
     for indicator in indicators:
@@ -186,14 +197,26 @@ def build_specs(seed: int) -> list[Series]:
                     )
         for area in here:
             if area == PROVINCE:
-                draw = rng_for(seed, "province-profile", indicator.code).random()
-                profile = "ahead" if draw < 0.2 else "behind" if draw > 0.85 else "on_track"
+                profile = province_profile(seed, indicator.code)
             else:
-                profile = profiles.get(area) or profiles.get(parent.get(area), "on_track")
+                city = area if levels[area] in ("city", "pilot_zone") else parent.get(area)
+                theme = themes.get(indicator.code, "governance")
+                sea = city in COASTAL and indicator.code in SEA_INDICATORS
+                profile = series_profile(
+                    seed, profiles.get((city, theme), "on_track"), indicator.code, area, coastal_sea=sea
+                )
             is_unit = levels[area] in ("city", "pilot_zone")
             held = _applicable(indicator, targets, area, is_unit, shares, whole)
-            specs.append(_spec(indicator, area, profile, held, hint, shares.get(area, 1.0), seed, latents))
+            spec = _spec(indicator, area, profile, held, hint, shares.get(area, 1.0), seed, latents)
+            spec.theme = themes.get(indicator.code, "governance")
+            specs.append(spec)
     return specs
+
+
+def _latent(seed: int, name: str, area: str, parent: str | None) -> float:
+    city = area if area in LEANINGS else parent
+    leaning = LEANINGS.get(city, (0.0, {}))[1].get("blue_sky", 0.0) if name == "air" else 0.0
+    return float(np.clip(0.8 * rng_for(seed, "latent", name, area).normal() - 0.5 * leaning, -2, 2))
 
 
 def _spec(indicator, area, profile, held, hint, share, seed, latents) -> Series:
@@ -201,8 +224,6 @@ def _spec(indicator, area, profile, held, hint, share, seed, latents) -> Series:
     lo, hi = PACE[profile]
     pace = rng.uniform(lo, hi)
     curve = rng.uniform(*CURVE[profile])
-    if area == ANCHOR_CITY:
-        pace, curve = rng.uniform(1.12, 1.18), 0.95
     spec = Series(indicator, area, "level", profile, pace=pace, curve=curve)
     spec.fall = rng.uniform(0.12, 0.18) if profile == "regressing" else 0.0
     spec.extra["rng"] = rng
