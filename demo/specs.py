@@ -314,6 +314,8 @@ def _spec(indicator, area, profile, held, hint, share, seed, latents) -> Series:
     elif sign * (aim - baseline) <= 0:  # already there (or a target to hold): keep improving a little
         room = (indicator.max_value - baseline) if higher else (baseline - indicator.min_value)
         aim = baseline + sign * min(0.06 * max(abs(baseline), 1.0), 0.3 * room)
+        if profile == "behind":  # falling behind on a target to hold is slipping back past where it stood
+            aim = baseline - sign * 0.05 * max(abs(baseline), 1.0)
     spec.baseline, spec.aim = baseline, float(aim)
     spec.extra["season"] = hint.get("season") if indicator.seasonal else None
     spec.extra["complement"] = bool(hint.get("complement"))
