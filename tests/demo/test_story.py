@@ -8,7 +8,7 @@ import pytest
 from demo.generator import DEFAULT_AS_OF, generate
 from demo.profiles import CITY_THEMES, COASTAL, PROVINCE, REPORTING_UNITS, theme_profiles
 from demo.schedule import upload_schedule
-from demo.story import BEHIND, UNJUDGED, behind_shares, target_themes, themes_behind
+from demo.story import BEHIND, BEHIND_SHARE, UNJUDGED, behind_shares, target_themes, themes_behind
 from indicators.models import Area, Indicator
 from progress import engine
 from progress.services import FIRST_YEAR, build_assignments
@@ -106,3 +106,14 @@ def test_two_cities_regress_on_one_theme(rows):
         (code, themes[target]) for code, target in zip(regressing["area_code"], regressing["target_id"], strict=True)
     }
     assert sliding <= found
+
+
+def test_cities_lag_on_different_themes(rows):
+    """Not the same few cities behind on everything in the same order: a city's standing on one theme says little
+    about its standing on another."""
+    shares = behind_shares(rows, target_themes())
+    ranks = shares.rank().corr().to_numpy()
+    pairs = ranks[np.triu_indices(len(shares.columns), 1)]
+    assert pairs.mean() < 0.5, pairs.round(2)
+    sets = {theme: frozenset(shares.index[shares[theme] >= BEHIND_SHARE]) for theme in shares.columns}
+    assert len(set(sets.values())) == len(sets)
