@@ -20,7 +20,8 @@ def _own(rows, values: Cells, area_code: str) -> list:
 def unit_in_cell(rows, values: Cells, indicators: dict, area_code: str, rng: np.random.Generator) -> Cells:
     """ "38.2微克": text in a number cell, rejected as not a number (PM2.5 when the city reports it)."""
     candidates = [r for r in _own(rows, values, area_code) if indicators[r.indicator_code].unit != "%"]
-    row = next((r for r in candidates if r.indicator_code == "pm25"), None) or candidates[rng.integers(len(candidates))]
+    pm25 = [r for r in candidates if r.indicator_code == "pm25"]
+    row = pm25[0] if pm25 and rng.random() < 0.5 else candidates[rng.integers(len(candidates))]
     key = (row.area_code, row.indicator_code)
     return {**values, key: f"{values[key]:g}{indicators[row.indicator_code].unit.split('/')[0]}"}
 
