@@ -228,7 +228,6 @@ def _spec(indicator, area, profile, held, hint, share, seed, latents) -> Series:
     spec.fall = rng.uniform(0.12, 0.18) if profile == "regressing" else 0.0
     spec.extra["rng"] = rng
     higher = indicator.direction == "higher"
-    sign = 1.0 if higher else -1.0
 
     if held is None:
         aim_value, aim_year = hint.get("aim", (None, 2025))
@@ -279,8 +278,14 @@ def _spec(indicator, area, profile, held, hint, share, seed, latents) -> Series:
         spec.aim = float(value or 0.0)
         spec.extra["steps"] = hint.get("steps")
         return spec
+    return _level(spec, comparator, value, hint, share, latents)
 
-    # levels, shares and (level) counts
+
+def _level(spec: Series, comparator: str, value, hint: dict, share: float, latents: dict) -> Series:
+    """Levels, shares and (level) counts: a baseline with spread between areas, and the aim it moves towards."""
+    indicator, area, profile, rng = spec.indicator, spec.area, spec.profile, spec.extra["rng"]
+    higher = indicator.direction == "higher"
+    sign = 1.0 if higher else -1.0
     if "base" in hint:
         base = hint["base"]
         if area == PROVINCE:
