@@ -1,4 +1,9 @@
-"""Progress on the console: a live bar on a terminal (rich), plain lines where output is a log (CI, a pipe)."""
+"""Progress on the console: a live bar on a terminal, plain lines where output is a log (CI, a pipe).
+
+rich rather than tqdm: its columns measure Chinese characters as two cells wide, so the bar stays on one line beside
+a city's name, and the dev tools already bring it in. A log gets a plain line every tenth of the work instead of
+carriage-return redraws.
+"""
 
 import time
 
@@ -13,7 +18,7 @@ class ProgressReport:
 
     def __init__(self, stream, title: str):
         self.stream, self.title = stream, title
-        self.live = bool(getattr(stream, "isatty", lambda: False)())
+        self.live = Console(file=stream).is_terminal  # isatty, unless FORCE_COLOR says otherwise
         self.started = time.perf_counter()
         self.shown = 0
         self.progress = self.task = None

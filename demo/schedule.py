@@ -4,7 +4,8 @@ Officers send on working days (Monday to Friday, not a public holiday, 8:30–17
 before the deadline, a few cities early, and one or two late now and then. A dozen first attempts carry a mistake a
 person makes (a unit typed in a cell, a share as a fraction, a row left empty, values in the wrong rows, last
 quarter's file); the correction follows the same or the next working day. Pure and deterministic for a seed: no
-database, so the tests can read the whole schedule at once.
+database, so the tests can read the whole schedule at once. Public holidays (国庆, 春节 and their 调休 days off) come
+from the `holidays` package, which knows China's calendar offline.
 """
 
 import datetime as dt
