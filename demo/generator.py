@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .profiles import PROVINCE
+from .profiles import PROVINCE, REPORTING_UNITS
 from .series import annual, completions, cumulatives, flags, levels, schedule, sizes
 from .specs import Grid, Series, build_specs, decimals_of, make_grid
 
@@ -56,6 +56,7 @@ def _energy_mix(values: np.ndarray, specs: list[Series], grid: Grid) -> None:
 
 SEED = 2022
 DEFAULT_AS_OF = (2024, 4)
+__all__ = ["DEFAULT_AS_OF", "REPORTING_UNITS", "SEED", "DemoData", "demo_observations", "generate"]
 
 
 @dataclass
