@@ -1,4 +1,5 @@
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,11 +22,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        started = time.perf_counter()
+        self.stdout.write("1/2 读取并核对方案数据 (reading and checking fixtures/plan)…")
         try:
             fixture = read_plan_fixture()
         except PlanFixtureError as error:
             raise CommandError("方案数据有误 (plan fixture problems):\n" + "\n".join(error.problems)) from error
+        self.stdout.write(f"    {len(fixture.targets)} 个目标，{time.perf_counter() - started:.1f} 秒 s")
+        started = time.perf_counter()
+        self.stdout.write("2/2 写入数据库 (writing the plan)…")
         report = load_plan(fixture, overwrite_revisions=options["overwrite_revisions"])
+        self.stdout.write(f"    {time.perf_counter() - started:.1f} 秒 s")
         self._report_counts(report)
         if report.changed:  # progress computed on the old plan is brought up to date (tasks_app queues it)
             plan_changed.send(sender=self.__class__, indicator_ids=None)
