@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 ## make demo: install, migrate, load the plan and demo data, recompute progress, serve on http://127.0.0.1:8000
-demo: $(VENV)/.installed
+demo:  # bin/demo installs (its step 1), so the first line a newcomer sees says what is happening
 	DEMO_MODE=1 ./bin/demo
 
 ## make test: lint, the import contract, then the whole test suite (SQLite by default; DATABASE_URL=postgres://… for
