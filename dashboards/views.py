@@ -47,15 +47,24 @@ def _own_city(request, **params) -> HttpResponse | None:
     return redirect(reverse("dash_city", args=[user.area.code]) + (f"?{query}" if query else ""))
 
 
-def _csv(chart, filename: str) -> HttpResponse:
-    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
-    response = HttpResponse(("\ufeff" + chart.csv_text()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(chart, name: str, as_xlsx: bool) -> HttpResponse:
+    """The chart's table as CSV (UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly) or,
+    where the chart offers it, as XLSX."""
+    if as_xlsx and chart.xlsx:
+        response = HttpResponse(chart.xlsx_bytes(), content_type=XLSX)
+        filename = f"{name}.xlsx"
+    else:
+        response = HttpResponse(("\ufeff" + chart.csv_text()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        filename = f"{name}.csv"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
 def _respond(
-    request, name: str, filters, parts: tuple, build, *, live_charts=(), extra=None, body_extra=None
+    request, name: str, filters, parts: tuple, build, *, live_charts=(), extra=None, body_extra=None, file_label=""
 ) -> HttpResponse:
     """Render (or, with ?export=<chart>, export as CSV) the page `build` makes. The rendered HTML is cached apart
     from the Page itself, so that a warm request reads one string and never unpickles the figures."""
@@ -67,12 +76,14 @@ def _respond(
         chart = page.chart(export) or next((c for c in live_charts if c.key == export), None)
         if chart is None:
             raise Http404(_("没有这个图表。"))
-        return _csv(chart, f"{name}-{export}-{filters.quarter_code}.csv")
+        file_name = "-".join(p for p in (name, file_label, export, filters.quarter_code) if p)
+        return _download(chart, file_name, request.GET.get("format") == "xlsx")
 
     def body() -> dict:
         page = versioned(f"page:{name}", key, build)
         context = {"page": page, **page.context, "path": request.path, "export_base": export_base, **(body_extra or {})}
-        return {"title": page.title, "html": render_to_string(f"dashboards/{name}.html", context)}
+        html = render_to_string(f"dashboards/{name}.html", context)
+        return {"title": page.title, "html": html, "plots": 'data-figure="' in html}
 
     cached = versioned(f"html:{name}", (*key, request.path), body)
     top, _split, main = cached["html"].partition(SPLIT)
@@ -81,6 +92,7 @@ def _respond(
         "top": top,
         "main": main,
         "live_charts": live_charts,
+        "plots": cached["plots"] or bool(live_charts),
         "export_base": export_base,
         **(extra or {}),
     }
@@ -215,3 +227,4 @@ def help_progress(request):
     path = Path(settings.BASE_DIR) / "docs" / "progress.md"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     return render(request, "dashboards/help.html", {"text": text})
+
