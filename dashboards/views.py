@@ -216,9 +216,13 @@ def city_map(request):
     if latest is None:
         return _no_data(request)
     codes = set(meta.indicators.loc[pages.map_indicators(meta), "code"])
-    filters = parse_filters(
-        request.GET, meta, latest, {"indicator": lambda v: v in codes, "colour": lambda v: v == "status"}
-    )
+    extra = {
+        "indicator": lambda v: v in codes,
+        "target": lambda v: meta.target_by_code(v) is not None,
+        "colour": lambda v: v in ("status", "gap"),
+        "level": lambda v: v == "county",
+    }
+    filters = parse_filters(request.GET, meta, latest, extra)
     return _respond(request, "map", filters, (), lambda: pages.map_page(meta, filters))
 
 

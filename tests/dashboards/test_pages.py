@@ -167,7 +167,7 @@ def test_a_status_shows_its_inputs_and_the_override_beside_the_computed_one(prov
 
 def test_real_progress_shows_on_every_page(province_client, demo_progress):
     """On the real engine's output: the target page quotes the plan's sentence; the city page warns of what it
-    carries forward; the map says it is a tile grid for want of a GeoJSON."""
+    carries forward; the map draws the 14 cities and marks 沈抚示范区 as a point."""
     target = province_client.get(reverse("dash_target", args=["1-02"])).content.decode()
     assert "<mark>地级及以上城市细颗粒物（PM2.5）平均浓度下降到34微克/立方米</mark>" in target
     assert "省生态环境厅" in target
@@ -177,9 +177,12 @@ def test_real_progress_shows_on_every_page(province_client, demo_progress):
     city = province_client.get(reverse("dash_city", args=["210100"])).content.decode()
     assert "最近上传与数据质量" in city and "较上季度变化较大，请核实。" in city
     the_map = province_client.get(reverse("dash_map"), {"indicator": "pm25", "colour": "status"}).content.decode()
-    assert "GeoJSON" in the_map
-    tiles = figures_of(the_map)["chart-map-data"]["data"]
-    assert sum(len(trace["x"]) for trace in tiles) == 15
+    assert "沈抚示范区没有独立的行政边界" in the_map
+    traces = figures_of(the_map)["chart-map-data"]["data"]
+    assert sum(len(t["locations"]) for t in traces if t["type"] == "choropleth") == 14
+    assert any(
+        t["type"] == "scattergeo" and t.get("customdata") == ["/dashboard/city/219900/?target=1-02"] for t in traces
+    )
     department = province_client.get(reverse("dash_department", args=["eco"])).content.decode()
     assert "在本部门目标上最落后的城市" in department
 
