@@ -1,6 +1,7 @@
 """The dashboard pages: thin doors that check access, read the filters from the URL, and render or export a Page
 built by dashboards.pages and cached per quarter, filters, language and progress version."""
 
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from indicators.periods import today
+from indicators.periods import latest_closed_quarter, today
 from uploads.selectors import completeness_grid
 
 from . import pages
@@ -232,3 +233,30 @@ def help_progress(request):
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     return render(request, "dashboards/help.html", {"text": text})
 
+
+def indicator_index(request):
+    """Every indicator, each leading to its page."""
+    meta = _meta()
+    filters = parse_filters(request.GET, meta, _latest() or latest_closed_quarter(today()))
+    return _respond(request, "indicator_index", filters, (), lambda: pages.indicator_index_page(meta))
+
+
+def indicator_detail(request, code: str):
+    """One indicator's page (pages.indicator). A city officer sees their own city's rows (and its counties') and
+    their city's statuses; provincial users see every area and may narrow it to one city."""
+    meta = _meta()
+    ids = meta.indicators.index[meta.indicators["code"] == code]
+    if not len(ids):
+        raise Http404(_("没有这个指标。"))
+    user = request.user
+    own = None if user.sees_everything else user.area_id
+    if own is None and not user.sees_everything:
+        raise PermissionDenied(_("没有所属地区的账号不能查看看板。"))
+    filters = parse_filters(request.GET, meta, _latest() or latest_closed_quarter(today()))
+    if own is not None:
+        filters = replace(filters, city="")  # one city's rows: no other city to choose
+
+    def build():
+        return pages.indicator_page(meta, filters, int(ids[0]), own)
+
+    return _respond(request, "indicator", filters, (code, own), build, file_label=code)
