@@ -234,6 +234,36 @@ def help_progress(request):
     return render(request, "dashboards/help.html", {"text": text})
 
 
+def plan(request):
+    """The home page: the plan's own text with every quantified commitment marked with its live status in the
+    chosen quarter and area (pages.plan). Provincial users choose the province or any reporting area; a city
+    officer sees their own city's statuses. Without any progress yet the text is shown with its commitments
+    marked but not judged."""
+    meta = _meta()
+    if meta.province_id is None:
+        raise Http404(_("方案尚未载入。"))
+    user = request.user
+    if user.sees_everything:
+        choices = [meta.province_id, *meta.reporting_area_ids]
+    elif user.area_id in meta.areas.index:
+        choices = [user.area_id]
+    else:
+        raise PermissionDenied(_("没有所属地区的账号不能查看方案进展。"))
+    by_code = {meta.areas.loc[a, "code"]: a for a in choices}
+    years = {str(int(y)) for y in meta.targets["target_year"]}
+    latest = _latest() or latest_closed_quarter(today())
+    extra = {"area": lambda v: v in by_code, "target_year": lambda v: v in years}
+    filters = parse_filters(request.GET, meta, latest, extra)
+    area_id = by_code.get(filters.get("area"), choices[0])
+    officer = not user.sees_everything
+
+    def build():
+        return pages.plan_page(meta, filters, area_id, officer=officer, area_choices=choices)
+
+    body = {"no_progress": _latest() is None, "officer": officer}
+    return _respond(request, "plan", filters, (area_id, officer), build, body_extra=body)
+
+
 def indicator_index(request):
     """Every indicator, each leading to its page."""
     meta = _meta()

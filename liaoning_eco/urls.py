@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("", dashboards.plan, name="home"),
     path("", include("targets.urls")),
 ]
 

@@ -1,8 +1,9 @@
 """Each dashboard page's charts and tables, built from the selectors' frames: what a view caches, renders and exports.
 
 One module per page — ``overview``, ``city``, ``league``, ``departments`` (the ranking and one department's page),
-``target``, ``map``, ``indicator`` (an indicator's page and the index of them) — each with a
-``*_page(meta, filters, …) -> Page`` builder, beside the pieces they share:
+``target``, ``map``, ``indicator`` (an indicator's page and the index of them), ``plan`` (the home page: the plan's
+text with the status of each commitment) — each with a ``*_page(meta, filters, …) -> Page`` builder, beside the
+pieces they share:
 
 * ``cells``: Page, Chart (a figure with the table of exactly its data: the page's table view and the chart's CSV
   download are the same rows) and Cell (text, css, tip, href, badge);
@@ -23,6 +24,7 @@ from .labels import Labels
 from .league import league_page
 from .map import map_indicators, map_page
 from .overview import completeness_chart, overview_page
+from .plan import plan_page
 from .target import target_page
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "map_indicators",
     "map_page",
     "overview_page",
+    "plan_page",
     "ranking_page",
     "target_page",
 ]
