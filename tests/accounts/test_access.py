@@ -75,4 +75,4 @@ def test_english_is_one_switch_away(client, province_user):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("home"))
     assert response.headers["Content-Language"] == "en"
-    assert "The implementation plan and its targets' progress" in response.content.decode()
+    assert "The implementation plan: full text and progress of its targets" in response.content.decode()
