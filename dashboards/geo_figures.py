@@ -183,7 +183,7 @@ def _points(points: list[dict], scale: _Scale) -> list[dict]:
         **where,
         "mode": "markers+text",
         "text": [p["label"] for p in points],
-        "textposition": "top center",
+        "textposition": "bottom center",
         "textfont": {"size": 12, "color": "#111111", "shadow": "auto"},
         "marker": marker,
         "hovertext": [p["hover"] for p in points],
