@@ -59,8 +59,28 @@ def shown_rows(target: str, area_codes=None, quarter=QUARTERS[-1]) -> dict:
 # The map ------------------------------------------------------------------------------------------------------------
 
 
+def override(target: str, area: str, quarter=QUARTERS[-1]) -> str:
+    """An administrator's override of a target's status in an area: a status other than the computed one."""
+    from progress.models import Progress, StatusOverride
+    from tests.factories import UserFactory
+
+    row = Progress.objects.get(target__code=target, area__code=area, year=quarter[0], quarter=quarter[1])
+    status = "regressing" if row.status != "regressing" else "on_track"
+    StatusOverride.objects.create(
+        target=row.target,
+        area=row.area,
+        year=quarter[0],
+        quarter=quarter[1],
+        status=status,
+        reason="监测点位调整，按人工核定。",
+        created_by=UserFactory(username="overrider", role="admin"),
+    )
+    return status
+
+
 def test_the_map_draws_the_fourteen_cities_and_marks_shenfu_as_a_point(province_client, synthetic_progress):
     synthetic_progress(quarters=QUARTERS)
+    override("1-02", "210300")  # the map shows the status as the pages do: the override where there is one
     response = province_client.get(reverse("dash_map"), {"colour": "status"})
     html = response.content.decode()
     assert "沈抚示范区没有独立的行政边界" in html and "菱形点位" in html
@@ -274,6 +294,7 @@ def test_the_home_page_is_the_plans_text_with_every_commitment_marked_by_its_sta
     from targets.plan_text import section_starts
 
     synthetic_progress(quarters=QUARTERS)
+    override("1-03", "210000")
     html = province_client.get(reverse("home")).content.decode()
     assert "一、总体目标" in html and "（二）深入打好蓝天保卫战" in html and "三、保障措施" in html
     assert "北极星大气网讯" not in html  # the publisher's lead is not the plan
