@@ -69,6 +69,13 @@ class Context:
     link: object
     labels: Labels
     language: str
+    targets: dict[int, dict] = field(default_factory=dict)  # each target's fields, its name and goal translated
+
+    def __post_init__(self):
+        self.targets = self.meta.targets.to_dict("index")
+        for target_id, target in self.targets.items():
+            target["label"] = target_name(self.meta, target_id, self.labels)
+            target["goal"] = goal_text(self.meta, target_id, self.labels)
 
 
 def plan_page(meta: PlanMeta, filters: Filters, area_id: int, *, officer: bool, area_choices: list[int]) -> Page:
@@ -138,12 +145,14 @@ def _linker(meta: PlanMeta, filters: Filters, area_id: int, officer: bool):
     their city's page for that target."""
     code = meta.areas.loc[area_id, "code"]
     quarter = {"quarter": filters.quarter_code} if filters.period != filters.latest else {}
+    params = {**quarter, **({"city": code} if area_id in meta.reporting_area_ids else {})}
+    query = "?" + urlencode(params) if params else ""
+    city_page = reverse("dash_city", args=[code])
 
     def link(target_code: str) -> str:
         if officer:
-            return reverse("dash_city", args=[code]) + "?" + urlencode({**quarter, "target": target_code}) + "#series"
-        params = {**quarter, **({"city": code} if area_id in meta.reporting_area_ids else {})}
-        return reverse("dash_target", args=[target_code]) + ("?" + urlencode(params) if params else "")
+            return city_page + "?" + urlencode({**quarter, "target": target_code}) + "#series"
+        return reverse("dash_target", args=[target_code]) + query
 
     return link
 
@@ -240,16 +249,15 @@ def _paragraph_html(offset: int, end: int, marks: list[Mark], lead_end: int, con
 
 def _mark_html(quoted: str, target_ids: list[int], context: Context) -> str:
     """A marked quotation linking to its (first) target, then a tag per target: its status symbol and code."""
-    meta = context.meta
     kept = [t for t in target_ids if t in context.kept]
     if not kept:
-        code = meta.targets.loc[target_ids[0], "code"]
+        code = context.targets[target_ids[0]]["code"]
         return format_html('<a class="commit other" href="{}">{}</a>', context.link(code), quoted)
     statuses = [_shown(context.rows.get(t)) for t in kept]
     known = [Status(s) for s in statuses if s]
     worst = min(known, key=lambda s: s.rank).value if known else "none"
     tags = "".join(_tag(t, status, context) for t, status in zip(kept, statuses, strict=True))
-    first = meta.targets.loc[kept[0], "code"]
+    first = context.targets[kept[0]]["code"]
     tip = "\n".join(_tip(t, context, full=False) for t in kept)  # the tags carry the inputs
     return format_html(
         '<a class="commit st-{}" href="{}" title="{}">{}</a><span class="commit-tags" lang="{}">{}</span>',
@@ -267,7 +275,7 @@ def _shown(row) -> str:
 
 
 def _tag(target_id: int, status: str, context: Context) -> str:
-    code = context.meta.targets.loc[target_id, "code"]
+    code = context.targets[target_id]["code"]
     symbol = Status(status).symbol if status else "·"
     return format_html(
         '<a class="st st-{}" href="{}" title="{}">{} {}</a>',
@@ -281,9 +289,8 @@ def _tag(target_id: int, status: str, context: Context) -> str:
 
 def _tip(target_id: int, context: Context, *, full: bool = True) -> str:
     """The target, its goal and (in full) the inputs its status was computed from."""
-    meta, labels = context.meta, context.labels
-    target = meta.targets.loc[target_id]
-    head = f"{target['code']} {target_name(meta, target_id, labels)}：{goal_text(meta, target_id, labels)}"
+    labels, target = context.labels, context.targets[target_id]
+    head = f"{target['code']} {target['label']}：{target['goal']}"
     row = context.rows.get(target_id)
     if not full:
         return head + ("" if row is None else f"（{context.labels.status_text(row)}）")
@@ -351,10 +358,10 @@ def _metrics(context: Context, shown: list[int]) -> list[dict]:
 
 def _commitments_chart(context: Context, shown: list[int], area_label: str, filters: Filters) -> Chart:
     """The commitments shown, as a table (and its CSV): where each stands in the chosen area."""
-    meta, labels = context.meta, context.labels
+    labels = context.labels
     table = []
     for target_id in dict.fromkeys(shown):
-        target = meta.targets.loc[target_id]
+        target = context.targets[target_id]
         row = context.rows.get(target_id)
         link = context.link(target["code"])
         status = status_cell(row, target["unit"], labels) if row is not None else cell(_("本地区不评估"))
@@ -363,12 +370,12 @@ def _commitments_chart(context: Context, shown: list[int], area_label: str, filt
         table.append(
             [
                 cell(target["code"], "code", href=link),
-                cell(target_name(meta, target_id, labels)),
+                cell(target["label"]),
                 cell(target["section"], "code"),
                 status,
                 actual,
                 expected,
-                cell(goal_text(meta, target_id, labels)),
+                cell(target["goal"]),
                 cell(target["source_text"], "quote"),
             ]
         )
