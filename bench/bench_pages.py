@@ -62,6 +62,12 @@ PAGES = [
     ("target 1-02", "/dashboard/targets/1-02/"),
     ("map pm25", "/dashboard/map/"),
     ("map status 2025Q2", "/dashboard/map/?quarter=2025Q2&colour=status"),
+    ("map counties ZL4-1-01 gap", "/dashboard/map/?indicator=sewage_pipe_built_km&level=county&colour=gap"),
+    ("plan (home)", "/"),
+    ("plan 大连 生态环境厅", "/?area=210200&department=eco"),
+    ("indicators", "/indicators/"),
+    ("indicator pm25", "/indicators/pm25/"),
+    ("xlsx indicator pm25", "/indicators/pm25/?export=values&format=xlsx"),
     ("csv heat map", "/dashboard/?export=heatmap"),
 ]
 

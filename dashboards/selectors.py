@@ -44,6 +44,21 @@ PROGRESS_FIELDS = [
     "schedule_ratio",
 ]
 OVERRIDE_FIELDS = ["target_id", "area_id", "year", "quarter", "override_status", "override_reason"]
+INDICATOR_FIELDS = [
+    "code",
+    "name",
+    "name_en",
+    "unit",
+    "unit_en",
+    "kind",
+    "direction",
+    "min_value",
+    "max_value",
+    "max_change",
+    "aggregation",
+    "seasonal",
+    "reported_by",
+]
 
 
 @dataclass
@@ -53,10 +68,10 @@ class PlanMeta:
     targets: pd.DataFrame  # index target_id
     responsibilities: pd.DataFrame  # target_id, department, role
     departments: pd.DataFrame  # index code: name, name_en
-    areas: pd.DataFrame  # index area_id: code, name, name_en, level
-    sections: pd.DataFrame  # index code: title, kind, theme
-    special_columns: pd.DataFrame  # index number: title
-    indicators: pd.DataFrame  # index indicator_id: code, name, name_en, unit, direction, seasonal, reported_by
+    areas: pd.DataFrame  # index area_id: code, name, name_en, level, parent_id
+    sections: pd.DataFrame  # index code: title, title_en, kind, theme
+    special_columns: pd.DataFrame  # index number: title, title_en
+    indicators: pd.DataFrame  # index indicator_id: INDICATOR_FIELDS
 
     @property
     def province_id(self) -> int | None:
@@ -111,21 +126,20 @@ def plan_meta() -> PlanMeta:
         columns=["code", "name", "name_en"],
     ).set_index("code")
     areas = pd.DataFrame.from_records(
-        Area.objects.order_by("order", "code").values_list("id", "code", "name", "name_en", "level"),
-        columns=["id", "code", "name", "name_en", "level"],
+        Area.objects.order_by("order", "code").values_list("id", "code", "name", "name_en", "level", "parent_id"),
+        columns=["id", "code", "name", "name_en", "level", "parent_id"],
     ).set_index("id")
     sections = pd.DataFrame.from_records(
-        Section.objects.order_by("order", "pk").values_list("code", "title", "kind", "theme"),
-        columns=["code", "title", "kind", "theme"],
+        Section.objects.order_by("order", "pk").values_list("code", "title", "title_en", "kind", "theme"),
+        columns=["code", "title", "title_en", "kind", "theme"],
     ).set_index("code")
     special_columns = pd.DataFrame.from_records(
-        SpecialColumn.objects.order_by("number").values_list("number", "title"), columns=["number", "title"]
+        SpecialColumn.objects.order_by("number").values_list("number", "title", "title_en"),
+        columns=["number", "title", "title_en"],
     ).set_index("number")
     indicators = pd.DataFrame.from_records(
-        Indicator.objects.order_by("order", "code").values_list(
-            "id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"
-        ),
-        columns=["id", "code", "name", "name_en", "unit", "direction", "seasonal", "reported_by"],
+        Indicator.objects.order_by("order", "code").values_list("id", *INDICATOR_FIELDS),
+        columns=["id", *INDICATOR_FIELDS],
     ).set_index("id")
     return PlanMeta(targets, responsibilities, departments, areas, sections, special_columns, indicators)
 
@@ -137,9 +151,11 @@ def _targets() -> pd.DataFrame:
         "id",
         "code",
         "name",
+        "name_en",
         "comparator",
         "value",
         "unit",
+        "unit_en",
         "target_year",
         "deadline",
         "baseline_year",
@@ -172,12 +188,12 @@ def _targets() -> pd.DataFrame:
         }
     )
     targets["group"] = targets["section"].map(section_group)
-    targets["value_display"] = [
-        _value_display(c, v, d, u)
-        for c, v, d, u in zip(
-            targets["comparator"], targets["value"], targets["deadline"], targets["unit"], strict=True
-        )
-    ]
+    for column, unit in (("value_display", "unit"), ("value_display_en", "unit_en")):
+        units = targets[unit].where(targets[unit].astype(bool), targets["unit"])  # no English unit: the Chinese one
+        targets[column] = [
+            _value_display(c, v, d, u)
+            for c, v, d, u in zip(targets["comparator"], targets["value"], targets["deadline"], units, strict=True)
+        ]
     return targets.set_index("id")
 
 
@@ -247,6 +263,39 @@ def indicator_values(*, indicator_id: int, year: int, quarter: int) -> pd.DataFr
         ),
         columns=["area_id", "value"],
     )
+
+
+OBSERVATION_FIELDS = {
+    "area_id": "area_id",
+    "year": "year",
+    "quarter": "quarter",
+    "value": "value",
+    "note": "note",
+    "upload_id": "upload_id",
+    "upload__area_id": "upload_area_id",
+    "upload__original_name": "file_name",
+    "upload__created_at": "uploaded_at",
+    "upload__uploaded_by__username": "username",
+    "upload__uploaded_by__first_name": "first_name",
+    "upload__uploaded_by__last_name": "last_name",
+}
+
+
+def indicator_observations(
+    *, indicator_id: int, through: tuple[int, int], area_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Every current value of one indicator up to `through` (the baseline year included), per area and quarter, with
+    the upload each came from and who sent it (one query, joined)."""
+    year, quarter = through
+    rows = Observation.objects.filter(is_current=True, indicator_id=indicator_id).filter(
+        Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
+    )
+    if area_ids is not None:
+        rows = rows.filter(area_id__in=area_ids)
+    frame = pd.DataFrame.from_records(
+        rows.order_by("year", "quarter", "area_id").values_list(*OBSERVATION_FIELDS), columns=list(OBSERVATION_FIELDS)
+    )
+    return frame.rename(columns=OBSERVATION_FIELDS)
 
 
 def area_uploads(*, area_id: int, year: int, quarter: int) -> tuple[Upload | None, Upload | None]:

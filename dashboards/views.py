@@ -1,6 +1,7 @@
 """The dashboard pages: thin doors that check access, read the filters from the URL, and render or export a Page
 built by dashboards.pages and cached per quarter, filters, language and progress version."""
 
+from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from indicators.periods import today
+from indicators.periods import latest_closed_quarter, today
 from uploads.selectors import completeness_grid
 
 from . import pages
@@ -46,15 +47,24 @@ def _own_city(request, **params) -> HttpResponse | None:
     return redirect(reverse("dash_city", args=[user.area.code]) + (f"?{query}" if query else ""))
 
 
-def _csv(chart, filename: str) -> HttpResponse:
-    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
-    response = HttpResponse(("\ufeff" + chart.csv_text()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(chart, name: str, as_xlsx: bool) -> HttpResponse:
+    """The chart's table as CSV (UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly) or,
+    where the chart offers it, as XLSX."""
+    if as_xlsx and chart.xlsx:
+        response = HttpResponse(chart.xlsx_bytes(), content_type=XLSX)
+        filename = f"{name}.xlsx"
+    else:
+        response = HttpResponse(("\ufeff" + chart.csv_text()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        filename = f"{name}.csv"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
 def _respond(
-    request, name: str, filters, parts: tuple, build, *, live_charts=(), extra=None, body_extra=None
+    request, name: str, filters, parts: tuple, build, *, live_charts=(), extra=None, body_extra=None, file_label=""
 ) -> HttpResponse:
     """Render (or, with ?export=<chart>, export as CSV) the page `build` makes. The rendered HTML is cached apart
     from the Page itself, so that a warm request reads one string and never unpickles the figures."""
@@ -66,12 +76,14 @@ def _respond(
         chart = page.chart(export) or next((c for c in live_charts if c.key == export), None)
         if chart is None:
             raise Http404(_("没有这个图表。"))
-        return _csv(chart, f"{name}-{export}-{filters.quarter_code}.csv")
+        file_name = "-".join(p for p in (name, file_label, export, filters.quarter_code) if p)
+        return _download(chart, file_name, request.GET.get("format") == "xlsx")
 
     def body() -> dict:
         page = versioned(f"page:{name}", key, build)
         context = {"page": page, **page.context, "path": request.path, "export_base": export_base, **(body_extra or {})}
-        return {"title": page.title, "html": render_to_string(f"dashboards/{name}.html", context)}
+        html = render_to_string(f"dashboards/{name}.html", context)
+        return {"title": page.title, "html": html, "plots": 'data-figure="' in html}
 
     cached = versioned(f"html:{name}", (*key, request.path), body)
     top, _split, main = cached["html"].partition(SPLIT)
@@ -80,6 +92,7 @@ def _respond(
         "top": top,
         "main": main,
         "live_charts": live_charts,
+        "plots": cached["plots"] or bool(live_charts),
         "export_base": export_base,
         **(extra or {}),
     }
@@ -203,9 +216,13 @@ def city_map(request):
     if latest is None:
         return _no_data(request)
     codes = set(meta.indicators.loc[pages.map_indicators(meta), "code"])
-    filters = parse_filters(
-        request.GET, meta, latest, {"indicator": lambda v: v in codes, "colour": lambda v: v == "status"}
-    )
+    extra = {
+        "indicator": lambda v: v in codes,
+        "target": lambda v: meta.target_by_code(v) is not None,
+        "colour": lambda v: v in ("status", "gap"),
+        "level": lambda v: v == "county",
+    }
+    filters = parse_filters(request.GET, meta, latest, extra)
     return _respond(request, "map", filters, (), lambda: pages.map_page(meta, filters))
 
 
@@ -213,6 +230,64 @@ def help_progress(request):
     """方法说明: what the figures mean, in plain words and a worked example, in the reader's language."""
     example = methodology.example_chart()
     if request.GET.get("export") == example.key:
-        return _csv(example, "methodology-example")
+        return _download(example, "methodology-example", as_xlsx=False)
     context = {"example": example, "statuses": methodology.status_meanings(), "export_base": "?export="}
     return render(request, "dashboards/methodology.html", context)
+
+
+def plan(request):
+    """The home page: the plan's own text with every quantified commitment marked with its live status in the
+    chosen quarter and area (pages.plan). Provincial users choose the province or any reporting area; a city
+    officer sees their own city's statuses. Without any progress yet the text is shown with its commitments
+    marked but not judged."""
+    meta = _meta()
+    if meta.province_id is None:
+        raise Http404(_("方案尚未载入。"))
+    user = request.user
+    if user.sees_everything:
+        choices = [meta.province_id, *meta.reporting_area_ids]
+    elif user.area_id in meta.areas.index:
+        choices = [user.area_id]
+    else:
+        raise PermissionDenied(_("没有所属地区的账号不能查看方案进展。"))
+    by_code = {meta.areas.loc[a, "code"]: a for a in choices}
+    years = {str(int(y)) for y in meta.targets["target_year"]}
+    latest = _latest() or latest_closed_quarter(today())
+    extra = {"area": lambda v: v in by_code, "target_year": lambda v: v in years}
+    filters = parse_filters(request.GET, meta, latest, extra)
+    area_id = by_code.get(filters.get("area"), choices[0])
+    officer = not user.sees_everything
+
+    def build():
+        return pages.plan_page(meta, filters, area_id, officer=officer, area_choices=choices)
+
+    body = {"no_progress": _latest() is None, "officer": officer}
+    return _respond(request, "plan", filters, (area_id, officer), build, body_extra=body)
+
+
+def indicator_index(request):
+    """Every indicator, each leading to its page."""
+    meta = _meta()
+    filters = parse_filters(request.GET, meta, _latest() or latest_closed_quarter(today()))
+    return _respond(request, "indicator_index", filters, (), lambda: pages.indicator_index_page(meta))
+
+
+def indicator_detail(request, code: str):
+    """One indicator's page (pages.indicator). A city officer sees their own city's rows (and its counties') and
+    their city's statuses; provincial users see every area and may narrow it to one city."""
+    meta = _meta()
+    ids = meta.indicators.index[meta.indicators["code"] == code]
+    if not len(ids):
+        raise Http404(_("没有这个指标。"))
+    user = request.user
+    own = None if user.sees_everything else user.area_id
+    if own is None and not user.sees_everything:
+        raise PermissionDenied(_("没有所属地区的账号不能查看看板。"))
+    filters = parse_filters(request.GET, meta, _latest() or latest_closed_quarter(today()))
+    if own is not None:
+        filters = replace(filters, city="")  # one city's rows: no other city to choose
+
+    def build():
+        return pages.indicator_page(meta, filters, int(ids[0]), own)
+
+    return _respond(request, "indicator", filters, (code, own), build, file_label=code)

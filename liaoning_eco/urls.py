@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from dashboards import views as dashboards
 from uploads.api import UploadViewSet
 
 router = DefaultRouter()
@@ -17,9 +18,12 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("uploads/", include("uploads.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("indicators/", dashboards.indicator_index, name="indicator_index"),
+    path("indicators/<str:code>/", dashboards.indicator_detail, name="indicator_detail"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("", dashboards.plan, name="home"),
     path("", include("targets.urls")),
 ]
 

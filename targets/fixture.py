@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .choices import Comparator, Scope
-from .plan_text import PLAN_DIR, plan_text
+from .plan_text import PLAN_DIR, anchor_sections, plan_text
 
 COMPARATORS = set(Comparator.values)
 SCOPES = set(Scope.values)
@@ -161,8 +161,7 @@ class _Checker:
             parent = section.get("parent")
             if parent and parent not in self.sections:
                 self.problem(section, "unknown parent section")
-            start = self.section_at.get(parent, 0)
-            self.section_at[section["code"]] = _anchor(self.text, section.get("heading") or section["title"], start)
+        self.section_at = anchor_sections(self.text, self.fixture.sections)
 
     def check_measures(self) -> None:
         measures = self.fixture.measures

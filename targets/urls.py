@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.plan_outline, name="home"),
+    path("plan/outline/", views.plan_outline, name="plan_outline"),
 ]

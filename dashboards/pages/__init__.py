@@ -1,7 +1,9 @@
 """Each dashboard page's charts and tables, built from the selectors' frames: what a view caches, renders and exports.
 
 One module per page — ``overview``, ``city``, ``league``, ``departments`` (the ranking and one department's page),
-``target``, ``map`` — each with a ``*_page(meta, filters, …) -> Page`` builder, beside the pieces they share:
+``target``, ``map``, ``indicator`` (an indicator's page and the index of them), ``plan`` (the home page: the plan's
+text with the status of each commitment) — each with a ``*_page(meta, filters, …) -> Page`` builder, beside the
+pieces they share:
 
 * ``cells``: Page, Chart (a figure with the table of exactly its data: the page's table view and the chart's CSV
   download are the same rows) and Cell (text, css, tip, href, badge);
@@ -17,10 +19,12 @@ colours, symbols and order come from progress.choices.Status.
 from .cells import Cell, Chart, Page
 from .city import city_page
 from .departments import department_page, ranking_page
+from .indicator import indicator_index_page, indicator_page
 from .labels import Labels
 from .league import league_page
 from .map import map_indicators, map_page
 from .overview import completeness_chart, overview_page
+from .plan import plan_page
 from .target import target_page
 
 __all__ = [
@@ -31,10 +35,13 @@ __all__ = [
     "city_page",
     "completeness_chart",
     "department_page",
+    "indicator_index_page",
+    "indicator_page",
     "league_page",
     "map_indicators",
     "map_page",
     "overview_page",
+    "plan_page",
     "ranking_page",
     "target_page",
 ]

@@ -6,7 +6,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from common.spreadsheets import neutralise_row
+from openpyxl import Workbook
+
+from common.spreadsheets import neutralise
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,22 @@ def cell(text="", css: str = "", tip: str = "", href: str = "", badge: str = "")
     return Cell(str(text), css, tip, href, badge)
 
 
+def number_of(c: Cell) -> float | None:
+    """The number a number cell shows (1,234.5 → 1234.5), None for any other cell."""
+    if c.css != "num" or not c.text:
+        return None
+    try:
+        return float(c.text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def file_value(c: Cell):
+    """What a CSV or XLSX file holds for a cell: a number cell's number, any other text made formula-safe."""
+    number = number_of(c)
+    return number if number is not None else neutralise(c.text)
+
+
 @dataclass
 class Chart:
     key: str
@@ -35,6 +53,8 @@ class Chart:
     rows: list[list[Cell]]
     note: str = ""
     wide: bool = False
+    xlsx: bool = False  # offer an XLSX download beside the CSV
+    table_open: bool = False  # the table view starts open (a table with no chart)
 
     @property
     def element_id(self) -> str:
@@ -45,12 +65,24 @@ class Chart:
         return f"chart-{self.key}-data"
 
     def csv_text(self) -> str:
-        """Exactly what the table view shows, as CSV (text that a spreadsheet would run as a formula is neutralised)."""
+        """Exactly what the table view shows, as CSV: number cells as written, other text formula-safe."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(neutralise_row(self.columns))
+        writer.writerow([neutralise(c) for c in self.columns])
         for row in self.rows:
-            writer.writerow(neutralise_row(c.text for c in row))
+            writer.writerow([c.text if number_of(c) is not None else neutralise(c.text) for c in row])
+        return out.getvalue()
+
+    def xlsx_bytes(self, sheet: str = "") -> bytes:
+        """The table view as a workbook of one sheet: numbers as numbers, text formula-safe, the heading row frozen."""
+        book = Workbook(write_only=True)
+        page = book.create_sheet(title=(sheet or self.key)[:31])
+        page.freeze_panes = "A2"
+        page.append([neutralise(c) for c in self.columns])
+        for row in self.rows:
+            page.append([file_value(c) for c in row])
+        out = io.BytesIO()
+        book.save(out)
         return out.getvalue()
 
 

@@ -15,7 +15,7 @@ from ..filters import quarter_code
 from ..selectors import PlanMeta
 from .cells import Cell, Chart, cell
 from .formatting import hover, missing, num, pct, short_name, signed
-from .labels import Labels, status_cell, status_tip
+from .labels import Labels, indicator_cell, status_cell, status_tip
 
 
 def score_band(score: float) -> tuple[str, str]:
@@ -87,7 +87,7 @@ def progress_chart(
             axis_title=_("完成进度（已完成距离占全程的比例）"),
         )
     columns = [_("编号"), _("目标"), _("状态"), _("实际值"), _("序时进度值"), _("目标值"), _("单位")]
-    columns += [_("完成进度"), _("时间进度"), _("距目标差距")]
+    columns += [_("完成进度"), _("时间进度"), _("距目标差距"), _("指标")]
     return Chart(key, title, figure, columns, table, note=note)
 
 
@@ -103,6 +103,7 @@ def _progress_row(row, target, role: str, href: str, labels: Labels) -> list[Cel
         cell(pct(row.progress_ratio), "num"),
         cell(pct(row.time_share), "num"),
         cell(num(row.gap), "num"),
+        indicator_cell(target),
     ]
 
 

@@ -4,6 +4,7 @@ request's language, and the tip that shows the inputs a status was computed from
 from __future__ import annotations
 
 import pandas as pd
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -85,6 +86,35 @@ def shown_status(frame: pd.DataFrame) -> pd.Series:
 def area_name(meta: PlanMeta, area_id: int, labels: Labels) -> str:
     row = meta.areas.loc[area_id]
     return row["name_en"] if labels.english and row["name_en"] else row["name"]
+
+
+def indicator_text(meta: PlanMeta, indicator_id: int, labels: Labels) -> tuple[str, str]:
+    """An indicator's name and unit in the request's language (English where the plan gives it)."""
+    row = meta.indicators.loc[indicator_id]
+    if labels.english:
+        return row["name_en"] or row["name"], row["unit_en"] or row["unit"]
+    return row["name"], row["unit"]
+
+
+def indicator_cell(target) -> Cell:
+    """A target's indicator as a table cell leading to the indicator's page."""
+    return cell(target["indicator_name"], href=reverse("indicator_detail", args=[target["indicator_code"]]))
+
+
+def target_name(meta: PlanMeta, target_id: int, labels: Labels) -> str:
+    row = meta.targets.loc[target_id]
+    return row["name_en"] if labels.english and row["name_en"] else row["name"]
+
+
+def goal_text(meta: PlanMeta, target_id: int, labels: Labels) -> str:
+    """The commitment in a few characters (≤ 34 微克/立方米), its unit in the request's language."""
+    row = meta.targets.loc[target_id]
+    return row["value_display_en"] if labels.english else row["value_display"]
+
+
+def section_title(meta: PlanMeta, code: str, labels: Labels) -> str:
+    row = meta.sections.loc[code]
+    return row["title_en"] if labels.english and row["title_en"] else row["title"]
 
 
 def department_name(meta: PlanMeta, code: str, labels: Labels) -> str:

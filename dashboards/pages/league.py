@@ -17,7 +17,7 @@ from .charts import count_cells, count_summary, score_band
 from .filter_bar import filter_bar, target_options
 from .formatting import hover, missing, num, two
 from .frames import counts_of, quarter_rows, rollup_shown
-from .labels import Labels, area_name, status_cell, status_tip
+from .labels import Labels, area_name, indicator_cell, status_cell, status_tip
 
 
 def league_page(meta: PlanMeta, filters: Filters) -> Page:
@@ -30,6 +30,7 @@ def league_page(meta: PlanMeta, filters: Filters) -> Page:
     page = Page(_("城市排名"))
     if target_id is not None and target_id in set(cities["target_id"]):
         page.charts.append(_one_target(meta, filters, cities[cities["target_id"] == target_id], target_id, labels))
+        page.context["indicator"] = indicator_cell(meta.targets.loc[target_id])
     else:
         mine = cities[cities["target_id"].isin(kept)]
         page.charts.append(_overall(meta, filters, mine, len(ranked_targets), labels))

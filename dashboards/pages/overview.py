@@ -20,7 +20,7 @@ from .charts import status_stack_chart
 from .filter_bar import filter_bar
 from .formatting import hover, missing, num, short_name, two
 from .frames import known, quarter_rows, status_counts
-from .labels import Labels, area_name, group_label, status_cell, status_tip
+from .labels import Labels, area_name, group_label, indicator_cell, status_cell, status_tip
 
 GROUP_ORDER = ["1", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3"]
 COMPLETENESS_COLOURS = {
@@ -80,9 +80,11 @@ def _headline(meta: PlanMeta, filters: Filters, rows: pd.DataFrame, labels: Labe
                     cell(num(r.target_value), "num"),
                     cell(target["unit"]),
                     status_cell(r, target["unit"], labels),
+                    indicator_cell(target),
                 ]
             )
     columns = [_("编号"), _("目标"), _("季度"), _("实际值"), _("序时进度值"), _("目标值"), _("单位"), _("状态")]
+    columns.append(_("指标"))
     return Chart("headline", _("总体目标：全省最新值、序时进度与走势"), None, columns, table), cards
 
 
@@ -90,6 +92,7 @@ def _card(target, mine: pd.DataFrame, now: pd.DataFrame, link: str, labels: Labe
     """One headline target's card: latest value, where the line says it should be, the goal, a sparkline."""
     x = [quarter_code(int(y), int(q)) for y, q in zip(mine["year"], mine["quarter"], strict=True)]
     card = {"code": target["code"], "name": target["name"], "unit": target["unit"], "link": link}
+    card["indicator"] = reverse("indicator_detail", args=[target["indicator_code"]])
     card["goal"] = target["value_display"]
     if len(now):
         row = next(now.itertuples(index=False))

@@ -63,6 +63,7 @@ def _plan_facts(meta: PlanMeta, t, target_id: int, labels: Labels) -> dict:
         "special_column": None if missing(t["special_column"]) else int(t["special_column"]),
         "project": t["project"] if isinstance(t["project"], str) else "",
         "indicator": t["indicator_name"],
+        "indicator_code": t["indicator_code"],
         "lead": departments(Responsibility.Role.LEAD),
         "cooperating": departments(Responsibility.Role.COOPERATING),
     }

@@ -44,8 +44,9 @@
   }
 
   function start() {
-    if (typeof Plotly === "undefined") { return; }
-    document.querySelectorAll(".plot[data-figure]").forEach(draw);
+    if (typeof Plotly !== "undefined") {   /* pages without a chart do not load Plotly */
+      document.querySelectorAll(".plot[data-figure]").forEach(draw);
+    }
     document.querySelectorAll("form.dash-filters").forEach(function (form) {
       form.addEventListener("submit", function () {
         form.querySelectorAll("select").forEach(function (select) {

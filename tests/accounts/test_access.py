@@ -26,7 +26,7 @@ def test_login_then_see_the_plan(client, province_user):
     assert response.status_code == 302
     page = client.get(reverse("home"))
     assert page.status_code == 200
-    assert "实施方案目标清单" in page.content.decode()
+    assert "实施方案全文与目标进展" in page.content.decode()
 
 
 def test_demo_accounts_are_refused_outside_demo_mode(settings, plan):
@@ -75,4 +75,4 @@ def test_english_is_one_switch_away(client, province_user):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("home"))
     assert response.headers["Content-Language"] == "en"
-    assert "Targets of the implementation plan" in response.content.decode()
+    assert "The implementation plan: full text and progress of its targets" in response.content.decode()

@@ -36,9 +36,12 @@ def reporting_codes(n: int) -> list[str]:
 @pytest.fixture
 def synthetic_progress(plan):
     """make(cities=15, quarters=[...]): Progress rows for every (target, area) the engine would assess, for the
-    province and the first `cities` reporting areas, in each quarter, with varied statuses. Returns the row count."""
+    province and the first `cities` reporting areas (and, with counties=True, their county-level areas), in each
+    quarter, with varied statuses. Returns the row count."""
 
-    def make(*, cities: int = 15, quarters=((2024, 4), (2025, 1), (2025, 2)), seed: int = 7) -> int:
+    def make(
+        *, cities: int = 15, quarters=((2024, 4), (2025, 1), (2025, 2)), seed: int = 7, counties: bool = False
+    ) -> int:
         from django.utils import timezone
 
         from indicators.models import Area
@@ -46,6 +49,8 @@ def synthetic_progress(plan):
         from progress.services import build_assignments
 
         keep = set(Area.objects.filter(code__in=[*reporting_codes(cities), "210000"]).values_list("pk", flat=True))
+        if counties:  # and the county-level areas of those cities that the plan names
+            keep |= set(Area.objects.filter(level="county", parent__in=keep).values_list("pk", flat=True))
         pairs = build_assignments()
         pairs = pairs[pairs["area_id"].isin(keep)][["target_id", "area_id"]].to_numpy()
         rng = np.random.default_rng(seed)
@@ -90,6 +95,30 @@ def synthetic_progress(plan):
                 )
         Progress.objects.bulk_create(rows, batch_size=2000)
         return len(rows)
+
+    return make
+
+
+@pytest.fixture
+def synthetic_values(make_user, plan):
+    """make(cities=15, quarters=[...], indicator="pm25"): one accepted upload per city holding its values of the
+    indicator for those quarters, each city's upload sent by its own officer. Returns the uploads."""
+
+    def make(*, cities: int = 15, quarters=((2024, 4), (2025, 1), (2025, 2)), indicator: str = "pm25") -> list:
+        import pandas as pd
+
+        from indicators.models import Area
+        from tests.factories import store_frame
+
+        uploads = []
+        for i, area in enumerate(Area.objects.filter(code__in=reporting_codes(cities)).order_by("code")):
+            officer = make_user(f"officer-{area.code}", "city", area, first_name="填报员", last_name=area.name[:2])
+            frame = pd.DataFrame(
+                [(area.code, indicator, y, q, 30.0 + i + q / 10) for y, q in quarters],
+                columns=["area_code", "indicator_code", "year", "quarter", "value"],
+            )
+            uploads.append(store_frame(frame, area=area, uploaded_by=officer, original_name=f"{area.name}.xlsx"))
+        return uploads
 
     return make
 

@@ -45,15 +45,21 @@ def chromium():
 class Watched:
     """A page whose console errors, uncaught exceptions and failed requests are collected."""
 
-    def __init__(self, browser, base_url: str):
+    def __init__(self, browser, base_url: str, width: int = 1440):
         self.base_url = base_url
-        self.context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))
         self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.page.on("request", self.stay_home)
+
+    def stay_home(self, request) -> None:
+        """No request may leave the site (the intranet has no internet): only the live server and inline data."""
+        if not request.url.startswith((self.base_url + "/", "data:", "blob:")):
+            self.problems.append(f"elsewhere: {request.url}")
 
     def login(self, username: str, password: str) -> None:
         self.page.goto(f"{self.base_url}/accounts/login/")
@@ -65,6 +71,11 @@ class Watched:
     def open(self, path: str) -> None:
         self.page.goto(self.base_url + path)
         self.check_charts()
+
+    def open_text(self, path: str) -> None:
+        """A page without charts."""
+        self.page.goto(self.base_url + path)
+        self.page.wait_for_load_state("load")
 
     def check_charts(self) -> int:
         """Wait until every figure on the page is drawn; each must be a Plotly plot holding an SVG."""
@@ -180,5 +191,55 @@ def test_a_city_officer_in_a_browser(live_server, transactional_db, make_user, u
     response = browser.page.goto(f"{live_server.url}/dashboard/city/210200/")
     assert response.status == 403
     browser.problems = [p for p in browser.problems if not re.search(r"(HTTP 403|status of 403)", p)]
+    assert browser.problems == []
+    browser.close()
+
+
+def test_the_map_the_indicator_and_the_plan_in_a_browser(live_server, transactional_db, make_user, uploader, chromium):
+    """The map is drawn on the 14 cities' shapes from the site's own files and a click on a city opens its page; the
+    indicator page and the plan page show without an error or a request elsewhere. Screenshots at 1366 px."""
+    store_demo_progress(uploader=uploader)
+    make_user("map-province", "province")
+    browser = Watched(chromium, live_server.url, width=1366)
+    browser.login("map-province", "pw-for-tests-1")
+
+    browser.open("/dashboard/map/?colour=status")
+    assert browser.page.locator("#chart-map .choroplethlocation").count() == 14
+    assert browser.page.locator("#chart-map .scattergeo .point").count() == 2  # 沈抚示范区: its halo and its diamond
+    browser.shot("map-choropleth")
+    label = browser.page.locator("#chart-map .scattergeo text", has_text="大连").first
+    box = label.bounding_box()
+    browser.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    browser.page.wait_for_timeout(300)
+    assert "大连市" in browser.page.locator("#chart-map .hoverlayer").text_content()
+    with browser.page.expect_navigation():
+        browser.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert urlparse(browser.page.url).path == "/dashboard/city/210200/"
+    assert parse_qs(urlparse(browser.page.url).query)["target"] == ["1-02"]
+    browser.check_charts()
+
+    browser.open("/dashboard/map/?indicator=sewage_pipe_built_km&level=county&colour=gap")
+    counties = browser.page.locator("#chart-map .choroplethlocation").count() - 14  # the cities lie beneath
+    assert counties > 0
+    browser.shot("map-counties")
+
+    browser.open("/indicators/pm25/")
+    assert browser.page.locator("#uses a", has_text="1-02").count() == 1
+    assert browser.page.locator("#values tbody tr").count() > 15
+    browser.shot("indicator")
+    with browser.page.expect_download() as download:
+        browser.page.click("#values a.xlsx")
+    assert download.value.suggested_filename == "indicator-pm25-values-2025Q4.xlsx"
+
+    browser.open_text("/")
+    marks = browser.page.locator(".plan-text a.commit")
+    assert marks.count() > 100
+    assert browser.page.locator(".plan-text [lang=zh]").count() > 100
+    browser.shot("plan")
+    first = browser.page.locator('.plan-text a.commit[href="/dashboard/targets/1-02/"]')
+    with browser.page.expect_navigation():
+        first.click()
+    assert urlparse(browser.page.url).path == "/dashboard/targets/1-02/"
+    browser.check_charts()
     assert browser.problems == []
     browser.close()

@@ -3,7 +3,7 @@
 import json
 import math
 
-from dashboards import figures
+from dashboards import figures, geo_figures
 from dashboards.templatetags.dashboard_tags import dumps, figure_json
 
 LABELS = {s: s.upper() for s in figures.STATUS_ORDER}
@@ -76,16 +76,74 @@ def test_clean_turns_what_json_lacks_into_none():
     assert figures.clean(2) == 2.0
 
 
-def test_the_tile_map_is_a_grid_of_squares_without_any_base_map():
-    tiles = [
-        {"col": 3, "row": 1, "label": "沈阳", "value": 30.0, "hover": "", "link": "/c/210100", "status": "achieved"},
-        {"col": 2, "row": 4, "label": "大连", "value": 50.0, "hover": "", "link": "/c/210200", "status": "at_risk"},
-        {"col": 5, "row": 3, "label": "丹东", "value": None, "hover": "", "link": "/c/210600", "status": "no_data"},
-    ]
-    by_value = figures.tile_map(tiles=tiles, mode="value", reverse_scale=True)
-    assert all(trace["type"] == "scatter" and trace["marker"]["symbol"] == "square" for trace in by_value["data"])
-    assert "mapbox" not in json.dumps(by_value) and "geo" not in by_value["layout"]
-    coloured = by_value["data"][0]
-    assert coloured["textfont"]["color"] == ["#111111", "#ffffff"]  # lower is better: the high value is dark
-    by_status = figures.tile_map(tiles=tiles, mode="status", status_labels=LABELS)
-    assert [trace["name"] for trace in by_status["data"]] == ["√ ACHIEVED", "△ AT_RISK", "– NO_DATA"]
+REGIONS = [
+    {"code": "210100", "label": "沈阳", "value": 30.0, "status": "achieved", "hover": "a", "link": "/c/210100"},
+    {"code": "210200", "label": "大连", "value": 50.0, "status": "at_risk", "hover": "b", "link": "/c/210200"},
+    {"code": "210600", "label": "丹东", "value": None, "status": None, "hover": "c", "link": "/c/210600"},
+]
+for region, (lon, lat) in zip(REGIONS, [(123.0, 42.1), (121.9, 39.5), (124.3, 40.4)], strict=True):
+    region.update(lon=lon, lat=lat)
+SHENFU = {"code": "219900", "label": "沈抚", "value": 40.0, "status": "off_track", "hover": "d", "link": "/c/219900"}
+SHENFU.update(lon=123.65, lat=41.87)
+
+
+def choropleth(mode: str, **extra) -> dict:
+    return geo_figures.choropleth_map(
+        geojson_url="/static/vendor/geo/liaoning.geojson",
+        topojson_url="/static/vendor/topojson/",
+        regions=REGIONS,
+        points=[SHENFU],
+        mode=mode,
+        status_labels=LABELS,
+        **extra,
+    )
+
+
+def test_the_map_is_a_choropleth_on_the_sites_own_boundaries_and_fetches_nothing_from_elsewhere():
+    spec = choropleth("value", reverse_scale=True)
+    shapes = [t for t in spec["data"] if t["type"] == "choropleth"]
+    assert {t["geojson"] for t in shapes} == {"/static/vendor/geo/liaoning.geojson"}  # by URL: sent once, cached
+    assert all(t["featureidkey"] == "properties.code" for t in shapes)
+    assert sorted(code for t in shapes for code in t["locations"]) == ["210100", "210200", "210600"]
+    assert spec["config"]["topojsonURL"] == "/static/vendor/topojson/"
+    assert spec["layout"]["geo"]["visible"] is False and spec["layout"]["geo"]["fitbounds"] == "locations"
+    assert "http" not in json.dumps(spec)
+    coloured = next(t for t in shapes if t["z"] == [30.0, 50.0])
+    assert coloured["customdata"] == ["/c/210100", "/c/210200"]
+    blank = next(t for t in shapes if t["locations"] == ["210600"])  # no value: the grey of 无数据
+    assert blank["colorscale"][0][1] == figures.STATUS_COLOURS["no_data"]
+    labels = spec["data"][-1]
+    assert labels["type"] == "scattergeo" and labels["hoverinfo"] == "skip"
+    assert labels["textfont"]["color"][:2] == ["#111111", "#ffffff"]  # lower is better: the high value is dark
+
+
+def test_a_place_without_a_boundary_is_a_marked_point_on_the_same_scale():
+    spec = choropleth("status")
+    halo, point = [t for t in spec["data"] if t["type"] == "scattergeo" and t.get("mode", "").startswith("markers")]
+    assert point["lon"] == [123.65] and point["lat"] == [41.87] and point["customdata"] == ["/c/219900"]
+    assert halo["hoverinfo"] == "skip" and halo["marker"]["size"] > point["marker"]["size"]
+    order = figures.STATUS_ORDER
+    assert point["marker"]["color"] == [order.index("off_track")]
+    shapes = next(t for t in spec["data"] if t["type"] == "choropleth" and "colorbar" in t)
+    assert point["marker"]["colorscale"] == shapes["colorscale"]
+    assert (point["marker"]["cmin"], point["marker"]["cmax"]) == (shapes["zmin"], shapes["zmax"])
+    assert shapes["colorbar"]["ticktext"][order.index("at_risk")] == "△ AT_RISK"
+
+
+def test_the_gap_scale_is_symmetric_about_zero_so_met_and_missed_read_apart():
+    regions = [{**r, "value": v} for r, v in zip(REGIONS, [-2.0, 5.0, None], strict=True)]
+    spec = geo_figures.choropleth_map(
+        geojson_url="/g.geojson", topojson_url="/t/", regions=regions, mode="gap", status_labels=LABELS
+    )
+    shapes = next(t for t in spec["data"] if t["type"] == "choropleth" and "colorbar" in t)
+    assert (shapes["zmin"], shapes["zmax"]) == (-5.0, 5.0)
+    assert shapes["colorscale"][0][1] == figures.STATUS_COLOURS["achieved"]
+
+
+def test_the_map_figure_is_valid_for_plotly():
+    """Plotly's own schema accepts every trace and the layout (plain dicts skip its validation when pages build)."""
+    import plotly.graph_objects as go
+
+    for mode in ("value", "status", "gap"):
+        base = [{"code": "210000", "hover": "", "link": ""}]
+        go.Figure(choropleth(mode, base=base, selected="210100"))

@@ -21,6 +21,13 @@ MAX_QUERIES = {
     "department": 12,
     "target": 12,
     "map": 13,
+    "map_gap": 13,
+    "map_county": 13,
+    "indicator_index": 10,
+    "indicator": 13,
+    "indicator_city": 13,
+    "plan": 12,
+    "plan_narrowed": 12,
 }
 PAGES = {
     "overview": (reverse("dash_overview"), {}),
@@ -31,7 +38,15 @@ PAGES = {
     "department": (reverse("dash_department", args=["eco"]), {}),
     "target": (reverse("dash_target", args=["1-02"]), {}),
     "map": (reverse("dash_map"), {}),
+    "map_gap": (reverse("dash_map"), {"colour": "gap", "target": "1-02"}),
+    "map_county": (reverse("dash_map"), {"indicator": "sewage_pipe_built_km", "level": "county", "colour": "status"}),
+    "indicator_index": (reverse("indicator_index"), {}),
+    "indicator": (reverse("indicator_detail", args=["pm25"]), {}),
+    "indicator_city": (reverse("indicator_detail", args=["pm25"]), {"city": "210200"}),
+    "plan": (reverse("home"), {}),
+    "plan_narrowed": (reverse("home"), {"area": "210200", "department": "eco", "target_year": "2025"}),
 }
+TEXT_PAGES = {"indicator_index", "plan", "plan_narrowed"}  # tables and text, no chart
 
 
 def figures_of(html: str) -> dict:
@@ -49,7 +64,7 @@ def province_client(client, province_user):
     return client
 
 
-@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("name", [name for name in PAGES if name not in TEXT_PAGES])
 def test_every_page_renders_its_charts_from_the_progress_table(province_client, synthetic_progress, name):
     synthetic_progress(cities=15)
     url, params = PAGES[name]
@@ -68,10 +83,13 @@ def test_every_page_renders_its_charts_from_the_progress_table(province_client, 
 @pytest.mark.parametrize("cities", [2, 15])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_each_page_makes_a_bounded_number_of_queries(
-    province_client, synthetic_progress, django_assert_max_num_queries, name, cities
+    province_client, synthetic_progress, synthetic_values, django_assert_max_num_queries, name, cities
 ):
-    """The same bound holds with 2 and with 15 cities of data (and the second request reads the cache)."""
-    synthetic_progress(cities=cities, quarters=[(2024, q) for q in (1, 2, 3, 4)] + [(2025, 1), (2025, 2)])
+    """The same bound holds with 2 and with 15 cities of data (their counties' progress and their uploads included;
+    and the second request reads the cache)."""
+    quarters = [(2024, q) for q in (1, 2, 3, 4)] + [(2025, 1), (2025, 2)]
+    synthetic_progress(cities=cities, quarters=quarters, counties=True)
+    synthetic_values(cities=cities, quarters=quarters)
     url, params = PAGES[name]
     with django_assert_max_num_queries(MAX_QUERIES[name]):
         assert province_client.get(url, params).status_code == 200
@@ -167,7 +185,7 @@ def test_a_status_shows_its_inputs_and_the_override_beside_the_computed_one(prov
 
 def test_real_progress_shows_on_every_page(province_client, demo_progress):
     """On the real engine's output: the target page quotes the plan's sentence; the city page warns of what it
-    carries forward; the map says it is a tile grid for want of a GeoJSON."""
+    carries forward; the map draws the 14 cities and marks 沈抚示范区 as a point."""
     target = province_client.get(reverse("dash_target", args=["1-02"])).content.decode()
     assert "<mark>地级及以上城市细颗粒物（PM2.5）平均浓度下降到34微克/立方米</mark>" in target
     assert "省生态环境厅" in target
@@ -177,9 +195,12 @@ def test_real_progress_shows_on_every_page(province_client, demo_progress):
     city = province_client.get(reverse("dash_city", args=["210100"])).content.decode()
     assert "最近上传与数据质量" in city and "较上季度变化较大，请核实。" in city
     the_map = province_client.get(reverse("dash_map"), {"indicator": "pm25", "colour": "status"}).content.decode()
-    assert "GeoJSON" in the_map
-    tiles = figures_of(the_map)["chart-map-data"]["data"]
-    assert sum(len(trace["x"]) for trace in tiles) == 15
+    assert "沈抚示范区没有独立的行政边界" in the_map
+    traces = figures_of(the_map)["chart-map-data"]["data"]
+    assert sum(len(t["locations"]) for t in traces if t["type"] == "choropleth") == 14
+    assert any(
+        t["type"] == "scattergeo" and t.get("customdata") == ["/dashboard/city/219900/?target=1-02"] for t in traces
+    )
     department = province_client.get(reverse("dash_department", args=["eco"])).content.decode()
     assert "在本部门目标上最落后的城市" in department
 

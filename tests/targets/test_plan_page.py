@@ -5,7 +5,7 @@ from targets.models import Target
 
 def test_plan_page_shows_targets_with_their_sentence_and_departments(client, province_user):
     client.force_login(province_user)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("plan_outline")).content.decode()
     target = Target.objects.select_related("measure").first()
     assert target.code in page
     assert target.source_text in page
@@ -14,7 +14,7 @@ def test_plan_page_shows_targets_with_their_sentence_and_departments(client, pro
 
 def test_filter_by_department_keeps_only_its_targets(client, province_user):
     client.force_login(province_user)
-    page = client.get(reverse("home"), {"department": "forestry"}).content.decode()
+    page = client.get(reverse("plan_outline"), {"department": "forestry"}).content.decode()
     forestry = set(
         Target.objects.filter(measure__responsibilities__department__code="forestry").values_list("code", flat=True)
     )
@@ -25,7 +25,7 @@ def test_filter_by_department_keeps_only_its_targets(client, province_user):
 
 def test_filter_by_section(client, province_user):
     client.force_login(province_user)
-    page = client.get(reverse("home"), {"section": "2.2"}).content.decode()
+    page = client.get(reverse("plan_outline"), {"section": "2.2"}).content.decode()
     shown = {t.code for t in Target.objects.all() if f'id="t{t.code}"' in page}
     assert shown == set(Target.objects.filter(section__code__startswith="2.2.").values_list("code", flat=True))
 
@@ -33,4 +33,4 @@ def test_filter_by_section(client, province_user):
 def test_plan_page_query_count_is_bounded(client, province_user, django_assert_max_num_queries):
     client.force_login(province_user)
     with django_assert_max_num_queries(15):
-        client.get(reverse("home"))
+        client.get(reverse("plan_outline"))
