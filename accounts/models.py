@@ -47,6 +47,16 @@ class User(AbstractUser):
     def is_provincial_admin(self) -> bool:
         return self.role == self.Role.ADMIN or self.is_superuser
 
+    def sees_area(self, area) -> bool:
+        """Everyone but a city officer sees every area; a city officer sees their city and its counties."""
+        return self.sees_everything or area.pk == self.area_id or area.parent_id == self.area_id
+
+    def area_filter(self, field: str = "area") -> models.Q:
+        """The rows about areas this person may see, as a filter on `field` (an Area foreign key)."""
+        if self.sees_everything:
+            return models.Q()
+        return models.Q(**{field: self.area_id}) | models.Q(**{f"{field}__parent": self.area_id})
+
     def can_upload_for(self, area) -> bool:
         if self.is_provincial_admin:
             return True
