@@ -3,13 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
-from uploads.api import UploadViewSet
-
-router = DefaultRouter()
-router.register("uploads", UploadViewSet, basename="upload")
+from liaoning_eco.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,9 +12,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("uploads/", include("uploads.urls")),
     path("dashboard/", include("dashboards.urls")),
-    path("api/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/", include("api.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", include("targets.urls")),
 ]
 
