@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("targets.urls")),
 ]
 
+handler404 = "liaoning_eco.views.not_found"
+
 admin.site.site_header = _("辽宁污染防治攻坚目标跟踪平台 · 管理")
 admin.site.site_title = _("目标跟踪平台管理")
 admin.site.index_title = _("数据维护")

@@ -1,6 +1,6 @@
 """REST API for uploads: the same service as the web page, for scripts and other systems."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -99,7 +99,13 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         upload.refresh_from_db()
         return Response(UploadSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses={202: UploadSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: UploadSerializer,
+            409: inline_serializer("UploadNotPreviewed", {"detail": serializers.CharField()}),
+        },
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         upload = self.get_object()
