@@ -34,7 +34,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """Status 429 with a Retry-After; the login page says why in Chinese, with the form but no way past it."""
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": lockout_message()}, status=429)
+        response = JsonResponse({"detail": lockout_message()}, status=429, json_dumps_params={"ensure_ascii": False})
     else:
         username = (credentials or {}).get("username", "")
         form = AuthenticationForm(request, initial={"username": username})

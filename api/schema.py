@@ -28,8 +28,8 @@ def document_error_responses(result, generator, request, public):
             codes = ["401", "403", "429"]
             if "{" in path:
                 codes.append("404")
-            if operation.get("requestBody") or any(p.get("in") == "query" for p in operation.get("parameters", [])):
-                codes.append("400")
+            if operation.get("parameters") or operation.get("requestBody"):
+                codes.append("400")  # a bad parameter or field, or a NUL character in any of them
             for code in codes:
                 description, schema = ANSWERS[code]
                 operation["responses"].setdefault(

@@ -28,5 +28,5 @@ def healthz(request):
 def not_found(request, exception=None):
     """Under /api/ a missing route answers JSON like every other API error; elsewhere Django's page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("未找到。")}, status=404)
+        return JsonResponse({"detail": _("未找到。")}, status=404, json_dumps_params={"ensure_ascii": False})
     return page_not_found(request, exception)

@@ -23,6 +23,7 @@ def api_data(plan, admin_user):
     Progress rows of a few targets; returns the uploads by area code."""
 
     def make(*, cities: int = 2) -> dict:
+        from django.db import transaction
         from django.utils import timezone
 
         from demo.generator import REPORTING_UNITS
@@ -43,9 +44,10 @@ def api_data(plan, admin_user):
                     for y, q in QUARTERS
                 ]
             )
-            uploads[code] = store_frame(
-                frame, kind="template", area=areas[code], year=2025, quarter=1, uploaded_by=admin_user
-            )
+            with transaction.atomic():  # as the upload service stores (PostgreSQL's COPY goes through a temp table)
+                uploads[code] = store_frame(
+                    frame, kind="template", area=areas[code], year=2025, quarter=1, uploaded_by=admin_user
+                )
             for target in targets:
                 for y, q in QUARTERS:
                     rows.append(

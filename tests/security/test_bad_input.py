@@ -47,3 +47,15 @@ def test_an_unknown_api_route_answers_json_and_a_page_route_html(client, provinc
     assert api.status_code == 404 and api.json() == {"detail": "未找到。"}
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_nul_character_is_refused_at_the_door(client, city_officer):
+    """PostgreSQL cannot hold NUL: a code carrying one used to reach a query and fail there (found by Schemathesis)."""
+    client.force_login(city_officer)
+    for url in ("/api/progress/?department=eco%00", "/api/targets/1-02%00/", "/dashboard/city/2101%0000/"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "空字符" in response.content.decode()
+    posted = client.post("/uploads/new/", {"area": "210100\x00", "year": 2024, "quarter": 2})
+    assert posted.status_code == 400 and not Upload.objects.exists()
+    assert client.get("/api/progress/?department=eco").status_code == 200
