@@ -179,3 +179,18 @@ def test_demo_accounts_keep_their_demo_password_in_demo_mode_alone(settings, cli
     settings.DEMO_MODE = True
     create_demo_accounts()
     assert sign_in(client, "demo-shenyang", "demo").status_code == 302
+
+
+def test_createsuperuser_without_a_prompt_follows_the_rules_too(monkeypatch, plan):
+    from django.core.management.base import CommandError
+
+    from accounts.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "short-pw1")
+    with pytest.raises(CommandError, match="10"):
+        call_command("createsuperuser", "--noinput", "--username", "root", "--email", "root@example.org")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "辽宁-攻坚-2025-第四季度")
+    call_command("createsuperuser", "--noinput", "--username", "root", "--email", "root@example.org")
+    assert User.objects.get(username="root").check_password("辽宁-攻坚-2025-第四季度")
+    with pytest.raises(ValidationError):
+        User.objects.create_user("another", password="12345")
