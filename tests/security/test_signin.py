@@ -194,3 +194,10 @@ def test_createsuperuser_without_a_prompt_follows_the_rules_too(monkeypatch, pla
     assert User.objects.get(username="root").check_password("辽宁-攻坚-2025-第四季度")
     with pytest.raises(ValidationError):
         User.objects.create_user("another", password="12345")
+
+
+def test_the_lockout_records_speak_chinese_in_the_admin(client, admin_user, province_user):
+    sign_in(client, "province", "wrong")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "访问尝试" in page and "失败次数" in page
