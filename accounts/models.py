@@ -1,6 +1,8 @@
 """Accounts and the four roles the tracker knows."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,18 @@ class Role(models.TextChoices):
     CITY = "city", _("市级填报员")
     AUDITOR = "auditor", _("审计人员")
     ADMIN = "admin", _("系统管理员")
+
+
+class UserManager(DjangoUserManager):
+    """Accounts made in code or by `createsuperuser --noinput` (DJANGO_SUPERUSER_PASSWORD) follow the password rules
+    as those made through a form or a prompt do: Django checks them only there. The demo accounts are given their
+    password with set_password, outside these rules, in demo mode alone (demo/accounts.py)."""
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        if password is not None:
+            validate_password(password, user)  # ValidationError: createsuperuser reports it as a CommandError
+        return user
 
 
 class User(AbstractUser):
@@ -24,6 +38,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         help_text=_("市级填报员只能为本地区填报"),
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -46,6 +62,16 @@ class User(AbstractUser):
     @property
     def is_provincial_admin(self) -> bool:
         return self.role == self.Role.ADMIN or self.is_superuser
+
+    def sees_area(self, area) -> bool:
+        """Everyone but a city officer sees every area; a city officer sees their city and its counties."""
+        return self.sees_everything or area.pk == self.area_id or area.parent_id == self.area_id
+
+    def area_filter(self, field: str = "area") -> models.Q:
+        """The rows about areas this person may see, as a filter on `field` (an Area foreign key)."""
+        if self.sees_everything:
+            return models.Q()
+        return models.Q(**{field: self.area_id}) | models.Q(**{f"{field}__parent": self.area_id})
 
     def can_upload_for(self, area) -> bool:
         if self.is_provincial_admin:

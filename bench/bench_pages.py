@@ -203,9 +203,10 @@ def server_environment(workdir: Path, caches: dict) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-a-secret",
+        "SECRET_KEY": "bench-only-" + os.urandom(32).hex(),  # production refuses keys under 50 characters
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1
         "DEMO_MODE": "1",
         "LOG_LEVEL": "WARNING",
         "CELERY_BROKER_URL": "",

@@ -38,7 +38,7 @@ def run_on_fresh_database(name: str, run, **environment) -> int:
         os.environ.update(
             DATABASE_URL=f"{PG_URL}/{name}",
             DEBUG="0",  # as in production: no query log kept in memory
-            SECRET_KEY="bench-only-" + os.urandom(16).hex(),
+            SECRET_KEY="bench-only-" + os.urandom(32).hex(),  # production refuses keys under 50 characters
             LOG_LEVEL="WARNING",
             **environment,
         )

@@ -1,15 +1,19 @@
-"""Settings, every deployment knob read from the environment with a working embedded default.
+"""Settings, every deployment knob read from the environment.
 
-Embedded default (``make demo``): SQLite, Celery tasks run in-process. Production sets DATABASE_URL, CELERY_BROKER_URL,
-SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS, as docker-compose.yml does.
+The defaults are production's: DEBUG off, a secret key of at least 50 characters required, HTTPS only (HSTS, secure
+cookies), a strict Content-Security-Policy. The embedded demo (``make demo``, bin/demo) sets what it needs explicitly;
+docs/deployment.md lists the production environment.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from liaoning_eco.content_policy import plotly_style_hashes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,10 +21,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY: production refuses to start with the development key.")
+
+
+def strong_secret_key(key: str) -> bool:
+    """What Django's deploy check (security.W009) asks of a key: 50 characters or more, at least 5 different ones,
+    not the prefix startproject writes."""
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure-") and key != DEV_SECRET_KEY
+
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and not strong_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY 必须是至少 50 个字符的随机字符串。Set SECRET_KEY to a random string of at least 50 characters: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Demo accounts (demo-province, demo-shenyang, …) may only be created where this is on.
@@ -36,9 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     # The project's apps, bottom layer first (the import contract in pyproject.toml holds them to this order).
     "indicators",
     "accounts",
@@ -47,6 +65,7 @@ INSTALLED_APPS = [
     "progress",
     "dashboards",
     "tasks_app",
+    "api",
 ]
 if DEMO_MODE:  # the demo generator, load_demo and the demo accounts: never installed in production
     INSTALLED_APPS.append("demo")
@@ -54,16 +73,20 @@ if DEMO_MODE:  # the demo generator, load_demo and the demo accounts: never inst
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "liaoning_eco.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "liaoning_eco.guards.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.sessions.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese lockout page or a 429
 ]
 
 ROOT_URLCONF = "liaoning_eco.urls"
@@ -97,9 +120,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked account or address is refused before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Every password set through a form or a command (the admin, createsuperuser, changepassword) passes these; only the
+# demo accounts (demo/accounts.py, DEMO_MODE alone) are given "demo" directly.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -161,19 +193,45 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Behind a TLS-terminating reverse proxy (docs/deployment.md): how many proxies append to X-Forwarded-For. The client
+# address (sign-in lockout, throttling) is read that many entries from the right, and X-Forwarded-Proto says HTTPS.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
 REST_FRAMEWORK = {
+    # Token first: DRF answers a request without credentials 401 with the first class's WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.LockableBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedIn"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRate", "api.throttling.UserRate"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="30/minute"),
+        "user": env("API_THROTTLE_USER", default="1200/hour"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_HOPS,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedLimitOffset",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],  # Swagger UI is the way to browse
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "辽宁污染防治攻坚目标跟踪平台 API",
-    "DESCRIPTION": "The plan, quarterly indicator uploads and progress against every target.",
+    "DESCRIPTION": "The plan, areas and indicators, quarterly uploads and their observations, progress against every "
+    "target and submission completeness. Authenticate with a token (`Authorization: Token …`), HTTP Basic or the "
+    "site's session; a city officer sees their own city's data alone.",
     "VERSION": "1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.permissions.SignedIn"],
+    "ENUM_NAME_OVERRIDES": {
+        "ProgressStatusEnum": "progress.models.Status",
+        "UploadStatusEnum": "uploads.models.Upload.Status",
+        "CompletenessStatusEnum": "uploads.selectors.COMPLETENESS_LABELS",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_error_responses",
+    ],
     # Swagger UI from the sidecar package: served by the application itself, no CDN on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -185,11 +243,54 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},  # failed sign-ins and lockouts, not every successful one
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+# HTTPS only in production; the demo and the tests, on plain HTTP, turn these off explicitly.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container health check asks over plain HTTP, inside the host
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+if TRUSTED_PROXY_HOPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS preloading is for public domains in browsers' built-in lists; an intranet host cannot be listed.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Sessions end after a working day without activity: each request pushes the expiry back (SlidingSessionMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# Sign-in lockout (django-axes): the login form, the admin and HTTP Basic on the API. Five failures for one account,
+# or from one address, lock it for 30 minutes; an administrator unlocks in the admin (访问尝试) or with axes_reset.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True  # only failures in a row count
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while locked neither count nor prolong the lock
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are recorded once, by the site's own audit trail
+AXES_VERBOSE = False
+
+# Content-Security-Policy, enforced. Every script is a file of this site: no inline script, no eval. Inline <style>
+# blocks are refused but for the ones plotly.js writes (allowed by hash); plotly.js also sets style attributes as it
+# draws. Browsers without CSP Level 3's style-src-elem/-attr use style-src. docs/deployment.md says why.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'", *plotly_style_hashes()],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Uploads
 UPLOAD_DEADLINE_DAYS = env.int("UPLOAD_DEADLINE_DAYS", default=15)  # due on the 15th day after a quarter ends

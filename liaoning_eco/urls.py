@@ -3,14 +3,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from dashboards import views as dashboards
-from uploads.api import UploadViewSet
-
-router = DefaultRouter()
-router.register("uploads", UploadViewSet, basename="upload")
+from liaoning_eco.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -20,12 +15,13 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("indicators/", dashboards.indicator_index, name="indicator_index"),
     path("indicators/<str:code>/", dashboards.indicator_detail, name="indicator_detail"),
-    path("api/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/", include("api.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", dashboards.plan, name="home"),
     path("", include("targets.urls")),
 ]
+
+handler404 = "liaoning_eco.views.not_found"
 
 admin.site.site_header = _("辽宁污染防治攻坚目标跟踪平台 · 管理")
 admin.site.site_title = _("目标跟踪平台管理")

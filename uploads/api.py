@@ -1,7 +1,6 @@
 """REST API for uploads: the same service as the web page, for scripts and other systems."""
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,7 +15,7 @@ from .services import UploadRefused, confirm_upload, receive_upload
 
 
 class UploadSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # none: a long-format file
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -64,10 +63,19 @@ class UploadCreateSerializer(serializers.Serializer):
     quarter = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
     dry_run = serializers.BooleanField(default=False, help_text="只校验并给出导入摘要，确认后才写入")
 
+    def validate(self, data):
+        """A quarterly template names its area, year and quarter together; a long-format file names none of them."""
+        given = {name for name in ("area", "year", "quarter") if data.get(name) is not None}
+        if given and given != {"area", "year", "quarter"}:
+            message = "季度填报模板须同时填写地区、年份和季度；多地区长表三者都不填。"
+            raise serializers.ValidationError({name: [message] for name in {"area", "year", "quarter"} - given})
+        return data
+
 
 class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UploadSerializer
     parser_classes = [MultiPartParser, FormParser]
+    lookup_value_converter = "int"  # /api/uploads/abc/ is not a route: 404, never a query with "abc"
 
     def get_queryset(self):
         return uploads_visible_to(self.request.user)
@@ -91,10 +99,16 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         upload.refresh_from_db()
         return Response(UploadSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses={202: UploadSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: UploadSerializer,
+            409: inline_serializer("UploadNotPreviewed", {"detail": serializers.CharField()}),
+        },
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        upload = get_object_or_404(self.get_queryset(), pk=pk)
+        upload = self.get_object()
         if upload.status != Upload.Status.PREVIEWED:
             return Response(
                 {"detail": f"只有“试导入完成，待确认”的上传可以确认，当前状态：{upload.get_status_display()}。"},

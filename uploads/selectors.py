@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from indicators.models import Area, Indicator
-from indicators.periods import previous_quarter, quarters_between, submission_deadline
+from indicators.periods import (
+    BASELINE_YEAR,
+    latest_closed_quarter,
+    previous_quarter,
+    quarters_between,
+    submission_deadline,
+)
 from targets.models import Target, TargetAreaValue
 
 from .models import Observation, Upload
@@ -100,6 +106,28 @@ def uploads_visible_to(user) -> QuerySet:
     return uploads.filter(Q(area=user.area) | Q(uploaded_by=user))
 
 
+def observations_for(
+    *,
+    user,
+    area: Area | None = None,
+    indicator: Indicator | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+    upload_id: int | None = None,
+    current: bool | None = None,
+) -> QuerySet:
+    """Observations the user may see (a city officer: their city and its counties) in the order they were stored,
+    each with its area, indicator and upload (and the uploader) joined in: one query however many rows."""
+    rows = Observation.objects.filter(user.area_filter("area")).select_related(
+        "area", "indicator", "upload", "upload__uploaded_by"
+    )
+    filters = {"area": area, "indicator": indicator, "year": year, "quarter": quarter, "upload_id": upload_id}
+    rows = rows.filter(**{field: value for field, value in filters.items() if value is not None})
+    if current is not None:
+        rows = rows.filter(is_current=current)
+    return rows.order_by("pk")
+
+
 @dataclass
 class CompletenessCell:
     status: str  # on_time | late | missing | rejected | pending | not_due
@@ -115,6 +143,16 @@ COMPLETENESS_LABELS = {
     "pending": "处理中",
     "not_due": "未到期",
 }
+
+
+def completeness_years(*, today) -> list[int]:
+    """The years the completeness grid can show, latest first: from the baseline year to the last closed quarter's."""
+    return list(range(latest_closed_quarter(today)[0], BASELINE_YEAR - 1, -1))
+
+
+def completeness_of_year(year: int, *, today) -> tuple[list, list, dict]:
+    """The grid of one year, through the last quarter that has ended."""
+    return completeness_grid(start=(year, 1), end=min((year, 4), latest_closed_quarter(today)), today=today)
 
 
 def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) -> tuple[list, list, dict]:

@@ -11,11 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.periods import BASELINE_YEAR, latest_closed_quarter, period_label, today
+from indicators.periods import period_label, today
 
 from .forms import PeriodForm, UploadForm
 from .models import Upload
-from .selectors import COMPLETENESS_LABELS, completeness_grid, template_rows, uploads_visible_to
+from .selectors import (
+    COMPLETENESS_LABELS,
+    completeness_of_year,
+    completeness_years,
+    template_rows,
+    uploads_visible_to,
+)
 from .services import UploadRefused, confirm_upload, receive_upload
 from .workbooks import UNREADABLE_RULES, build_template, mark_workbook
 
@@ -128,13 +134,9 @@ def template_download(request):
 def completeness(request):
     if not request.user.sees_everything:
         raise PermissionDenied(_("完成情况表供省级用户查看。"))
-    latest_year, _quarter = latest_closed_quarter()
-    try:
-        year = int(request.GET.get("year", latest_year))
-    except ValueError:
-        year = latest_year
-    end = min((year, 4), latest_closed_quarter())
-    areas, quarters, grid = completeness_grid(start=(year, 1), end=end, today=today())
+    years = completeness_years(today=today())
+    year, error = _chosen_year(request.GET.get("year"), years)
+    areas, quarters, grid = completeness_of_year(year, today=today())
     rows = [(area, [grid[(area.pk, y, q)] for y, q in quarters]) for area in areas]
     counts = Counter(cell.status for cell in grid.values())
     legend = [(status, label, counts[status]) for status, label in COMPLETENESS_LABELS.items()]
@@ -145,8 +147,27 @@ def completeness(request):
             "rows": rows,
             "quarters": [(y, q, period_label(y, q)) for y, q in quarters],
             "year": year,
-            "years": range(latest_year, BASELINE_YEAR - 1, -1),
+            "years": years,
             "legend": legend,
             "deadline_days": settings.UPLOAD_DEADLINE_DAYS,
+            "error": error,
         },
+        status=400 if error else 200,
     )
+
+
+def _chosen_year(text: str | None, years: list[int]) -> tuple[int, str]:
+    """The year asked for, or the latest with a Chinese message saying why the one asked for cannot be shown."""
+    if text is None:
+        return years[0], ""
+    try:
+        year = int(text)
+    except ValueError:
+        year = None
+    if year not in years:
+        return years[0], _("年份“%(text)s”无效：请选择 %(first)d 至 %(last)d 年。") % {
+            "text": text,
+            "first": years[-1],
+            "last": years[0],
+        }
+    return year, ""

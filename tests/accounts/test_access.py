@@ -44,7 +44,8 @@ def test_demo_mode_creates_one_account_per_role(settings, client, plan):
     roles = dict(User.objects.filter(username__startswith="demo-").values_list("username", "role"))
     assert roles == {name: role for name, role, _, _ in DEMO_ACCOUNTS}
     assert User.objects.get(username="demo-shenyang").area.name == "沈阳市"
-    assert client.login(username="demo-auditor", password="demo")
+    signed_in = client.post(reverse("login"), {"username": "demo-auditor", "password": "demo"})
+    assert signed_in.status_code == 302 and signed_in.url == reverse("home")
 
 
 def test_a_city_officer_may_upload_for_their_own_city_alone(city_officer, shenyang, dalian, admin_user, auditor):

@@ -139,7 +139,8 @@ def test_api_upload_preview_and_confirm(client, city_officer, shenyang, filled_t
 
 
 def test_api_refuses_another_citys_upload_and_anonymous_callers(client, city_officer, dalian):
-    assert client.get("/api/uploads/").status_code == 403
+    anonymous = client.get("/api/uploads/")
+    assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == "Token"
     client.force_login(city_officer)
     response = client.post(
         "/api/uploads/",
