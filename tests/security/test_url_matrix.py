@@ -48,6 +48,10 @@ EXPECTED = {
     "dashboard/targets/<str:code>/": ("GET", LOGIN, OWN_CITY, OWN_CITY, 200, 200, 200),
     "dashboard/map/": ("GET", LOGIN, OWN_CITY, OWN_CITY, 200, 200, 200),
     "dashboard/help/progress/": ("GET", LOGIN, 200, 200, 200, 200, 200),
+    # the plan's outline and the indicator pages: every signed-in role (an officer's rows are their own city's)
+    "plan/outline/": ("GET", LOGIN, 200, 200, 200, 200, 200),
+    "indicators/": ("GET", LOGIN, 200, 200, 200, 200, 200),
+    "indicators/<str:code>/": ("GET", LOGIN, 200, 200, 200, 200, 200),
     # the API: 401 without credentials; reported data of 沈阳 hidden from 大连's officer
     "api/": ("GET", NONE, 200, 200, 200, 200, 200),
     "api/schema/": ("GET", NONE, 200, 200, 200, 200, 200),
@@ -135,6 +139,7 @@ def url_of(route: str, upload) -> str:
             "dashboard/city/": "210100",
             "dashboard/departments/": "eco",
             "dashboard/targets/": "1-02",
+            "indicators/": "pm25",
             "api/sections/": "2.2",
             "api/departments/": "eco",
             "api/targets/": "1-02",
