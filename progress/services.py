@@ -51,6 +51,9 @@ _COPY_COLUMNS = [
     ("sdg_ratio", "float8"),
     ("sdg_status", "text"),
     ("schedule_ratio", "float8"),
+    ("year_state", "text"),
+    ("years_met", "int2"),
+    ("years_due", "int2"),
     ("computed_at", "timestamptz"),
 ]
 
@@ -116,6 +119,10 @@ def _targets(target_ids=None) -> pd.DataFrame:
         "value",
         "target_year",
         "deadline",
+        "recurrence",
+        "first_year",
+        "last_year",
+        "deadline_in_year",
         "baseline_year",
         "baseline_value",
         "scope",
