@@ -13,8 +13,9 @@ TIMEOUT = 60 * 60  # an hour: entries die with the version anyway; the timeout o
 # Progress table (a plan edit in the admin, a new upload not yet recomputed) waits for.
 _MISSING = object()
 # The shape of what is cached: bumped when it changes, so that after a deploy no process reads an entry pickled by
-# the code before it (2: table cells became dashboards.pages.cells.Cell instead of tuples).
-LAYOUT = 2
+# the code before it (2: table cells became dashboards.pages.cells.Cell instead of tuples; 3: quarter frames carry
+# the years of yearly duties).
+LAYOUT = 3
 
 
 def cache_key(name: str, parts: tuple) -> str:

@@ -77,23 +77,27 @@ class YearOfDuty:
 def yearly_records(
     *, year: int, quarter: int, target_ids=None, area_ids=None
 ) -> dict[tuple[int, int], list[YearOfDuty]]:
-    """Every yearly duty's years so far, per (target id, area id), as they stand at (year, quarter): two queries."""
-    duties = Target.objects.filter(recurrence=Target.Recurrence.YEARLY, first_year__lte=year)
-    if target_ids is not None:
-        duties = duties.filter(pk__in=list(target_ids))
-    duties = {t.pk: t for t in duties.only("id", "first_year", "last_year", "deadline_in_year")}
-    rows = Progress.objects.filter(target_id__in=list(duties), year__lte=year).filter(
+    """Every yearly duty's years so far, per (target id, area id), as they stand at (year, quarter): one query (the
+    year's own row and the fourth quarter of each earlier year, with the duty's years and deadline)."""
+    rows = Progress.objects.filter(target__recurrence=Target.Recurrence.YEARLY, year__lte=year).filter(
         Q(quarter=4, year__lt=year) | Q(year=year, quarter=quarter)
     )
+    if target_ids is not None:
+        rows = rows.filter(target_id__in=list(target_ids))
     if area_ids is not None:
         rows = rows.filter(area_id__in=list(area_ids))
+    duty = ("target__first_year", "target__last_year", "target__deadline_in_year")
+    values = ("year_state", "actual", "expected", "target_value")
     found: dict[tuple[int, int], dict[int, tuple]] = {}
-    fields = ("target_id", "area_id", "year", "year_state", "actual", "expected", "target_value")
-    for target_id, area_id, row_year, *values in rows.values_list(*fields):
-        found.setdefault((target_id, area_id), {})[row_year] = values
+    duties: dict[int, Target] = {}
+    for target_id, area_id, row_year, first, last, day, *judged in rows.values_list(
+        "target_id", "area_id", "year", *duty, *values
+    ):
+        duties.setdefault(target_id, Target(first_year=first, last_year=last, deadline_in_year=day))
+        found.setdefault((target_id, area_id), {})[row_year] = judged
     return {
         (target_id, area_id): [
-            YearOfDuty(y, *years.get(y, (None, None, None, None)), deadline=duties[target_id].year_deadline(y))
+            YearOfDuty(y, *years.get(y, (None,) * len(values)), deadline=duties[target_id].year_deadline(y))
             for y in range(duties[target_id].first_year, min(year, duties[target_id].last_year) + 1)
         ]
         for (target_id, area_id), years in found.items()
