@@ -43,7 +43,7 @@ def test_city_drills_year_by_year():
     r = at(result, 2021, 4)  # before the duty's first year: nothing to judge
     assert r.status == "no_data" and pd.isna(r.year_state) and pd.isna(r.years_met) and math.isnan(r.actual)
     r = at(result, 2022, 4)
-    assert (r.year_state, r.years_met, r.years_due, r.status) == ("met", 1, 1, "achieved")
+    assert (r.year_state, r.years_met, r.years_due, r.status, r.schedule_ratio) == ("met", 1, 1, "achieved", 1.0)
     r = at(result, 2023, 2)  # no 2023 report yet: 2022's two drills do not count for 2023
     assert math.isnan(r.actual) and r.year_state == "not_due"
     assert (r.time_share, r.expected) == (0.5, 1.0)
@@ -52,7 +52,7 @@ def test_city_drills_year_by_year():
     r = at(result, 2023, 4)
     assert (r.actual, r.actual_year, r.actual_quarter, r.actual_observation_id) == (1.0, 2023, 4, 23)
     assert (r.year_state, r.years_met, r.years_due, r.status) == ("missed", 1, 2, "off_track")
-    assert (r.gap, r.progress_ratio) == (1.0, 0.5)
+    assert (r.gap, r.progress_ratio, r.schedule_ratio) == (1.0, 0.5, 0.75)
     r = at(result, 2024, 4)
     assert (r.actual, r.year_state, r.years_met, r.years_due, r.status) == (3.0, "met", 2, 3, "off_track")
     assert r.schedule_ratio == pytest.approx((1 + 0.5 + 1) / 3)
@@ -62,6 +62,7 @@ def test_city_drills_year_by_year():
     assert r.schedule_ratio == pytest.approx((1 + 0.5 + 1 + 0) / 4)
     r = at(result, 2025, 4)  # the year is over with no 2025 report: not met
     assert (r.year_state, r.years_met, r.years_due, r.status) == ("no_data", 2, 4, "off_track")
+    assert r.schedule_ratio == pytest.approx(0.625)
     assert r.baseline == 0.0 and r.baseline_source == "zero" and r.target == 2.0
     assert r.sdg_status == "insufficient_data" and at(result, 2024, 4).sdg_status == "achieved"
 
