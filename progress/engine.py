@@ -580,4 +580,5 @@ def _frame(asg: pd.DataFrame, first_year: int, time: _Time, line: _Line, actuals
         out[name] = categorical(cells[name].ravel(), choices)
     out["years_met"] = _float_ids_to_int(cells["years_met"].ravel())
     out["years_due"] = _float_ids_to_int(cells["years_due"].ravel())
-    return pd.DataFrame(out, columns=PROGRESS_COLUMNS)
+    # The columns are arrays of their own: not stacking the float ones into one block spares a copy of the table.
+    return pd.DataFrame(out, columns=PROGRESS_COLUMNS, copy=False)
