@@ -136,6 +136,7 @@ def _status(reported_any, record: dict, met, after, behind) -> np.ndarray:
 
 
 def _projection_status(ratio: np.ndarray) -> np.ndarray:
+    """The class of the year's pace to its deadline, as in docs §8."""
     with np.errstate(invalid="ignore"):
         return first_that_holds(
             [
