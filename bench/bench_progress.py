@@ -71,6 +71,8 @@ def timed_phases(record: dict, keep: dict):
             result = fn(*args, **kwargs)
             record[phase] = record.get(phase, 0.0) + time.perf_counter() - started
             keep[phase] = result
+            if phase == "payload":  # and the columns the recompute wrote, for write_breakdown
+                keep["payload columns"] = args[1]
             return result
 
         return wrapper
@@ -113,17 +115,16 @@ def run_recompute(**kwargs) -> tuple[dict, dict, object]:
     return record, keep, report
 
 
-def write_breakdown(payload: bytes) -> dict:
+def write_breakdown(payload: bytes, columns: list[tuple[str, str]]) -> dict:
     """The same COPY payload into two scratch copies of the progress table, rolled back afterwards: one without any
     index (the raw COPY), one with the table's indexes and checks but no foreign keys (LIKE … INCLUDING ALL copies
     no foreign key). What the real write takes beyond the second is the foreign-key checks."""
     from django.db import connection, transaction
 
-    from progress import services as svc
     from progress.models import Progress
 
     table = Progress._meta.db_table
-    names = ", ".join(name for name, _ in svc._COPY_COLUMNS)
+    names = ", ".join(name for name, _ in columns)  # those the recompute wrote (the payload's own)
     seconds = {}
     for label, like in (("raw", "INCLUDING DEFAULTS INCLUDING IDENTITY"), ("indexed", "INCLUDING ALL")):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -257,7 +258,7 @@ def measure(areas: list[int], specs, user) -> Figures:
     incremental_runs = measure_incremental(area_id, indicator_ids, n_rows)
     incremental, _, report_inc = min(incremental_runs, key=lambda r: r[0]["total"])
 
-    breakdown = write_breakdown(full_keep["payload"])
+    breakdown = write_breakdown(full_keep["payload"], full_keep["payload columns"])
     payload_mb = len(full_keep["payload"]) / 1e6
     del full_keep["payload"]
     reference = per_row_reference(

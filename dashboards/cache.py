@@ -14,8 +14,9 @@ TIMEOUT = 60 * 60  # an hour: entries die with the version anyway; the timeout o
 _MISSING = object()
 # The shape of what is cached: bumped when it changes, so that after a deploy no process reads an entry pickled by
 # the code before it (2: table cells became dashboards.pages.cells.Cell instead of tuples; 3: the plan's frames carry
-# English titles, area parents and indicator definitions, and charts say whether they export XLSX).
-LAYOUT = 3
+# English titles, area parents and indicator definitions, and charts say whether they export XLSX; 4: quarter frames
+# carry the years of yearly duties).
+LAYOUT = 4
 
 
 def cache_key(name: str, parts: tuple) -> str:

@@ -66,15 +66,22 @@ def status_heatmap(
     links: list[list[str]],
     status_labels: dict[str, str],
     x_hover: list[str] | None = None,
+    vocabulary=Status,
+    text: list[list[str]] | None = None,
 ) -> dict:
-    """Rows × columns coloured by status (worst to best), each cell with the status symbol (never colour alone)."""
-    index = {status: i for i, status in enumerate(STATUS_ORDER)}
+    """Rows × columns coloured by status (worst to best), each cell with the status symbol (never colour alone), or
+    with `text` that starts with it. `vocabulary`: the registry the statuses come from (progress.choices: Status, or
+    YearState for the years of yearly duties)."""
+    order = [member.value for member in vocabulary.worst_first()]
+    colours = {member.value: member.colour for member in vocabulary}
+    symbols = {member.value: member.symbol for member in vocabulary}
+    index = {status: i for i, status in enumerate(order)}
     z = [[None if s is None else index[s] for s in row] for row in statuses]
-    text = [["" if s is None else STATUS_SYMBOLS[s] for s in row] for row in statuses]
-    n = len(STATUS_ORDER)
+    text = text or [["" if s is None else symbols[s] for s in row] for row in statuses]
+    n = len(order)
     scale = []
-    for i, status in enumerate(STATUS_ORDER):
-        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
+    for i, status in enumerate(order):
+        scale += [[i / n, colours[status]], [(i + 1) / n, colours[status]]]
     trace = {
         "type": "heatmap",
         "x": x,
@@ -93,7 +100,7 @@ def status_heatmap(
         "ygap": 1,
         "colorbar": {
             "tickvals": list(range(n)),
-            "ticktext": [f"{STATUS_SYMBOLS[s]} {status_labels[s]}" for s in STATUS_ORDER],
+            "ticktext": [f"{symbols[s]} {status_labels[s]}" for s in order],
             "thickness": 12,
             "len": 1,
             "y": 0.5,

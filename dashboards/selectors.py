@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from indicators.models import Area, Indicator
 from progress.models import Progress, StatusOverride
+from progress.selectors import yearly_records
 from targets.models import Department, Responsibility, Section, SpecialColumn, Target
 from uploads.models import Observation, Upload
 
@@ -42,6 +43,9 @@ PROGRESS_FIELDS = [
     "projection",
     "projection_status",
     "schedule_ratio",
+    "year_state",
+    "years_met",
+    "years_due",
 ]
 OVERRIDE_FIELDS = ["target_id", "area_id", "year", "quarter", "override_status", "override_reason"]
 INDICATOR_FIELDS = [
@@ -98,13 +102,14 @@ def section_group(code: str) -> str:
     return ".".join(parts[:2]) if parts[0] == "2" and len(parts) > 1 else parts[0]
 
 
-def _value_display(comparator, value, deadline, unit) -> str:
-    """Target.value_display for a row of values (≤ 34 微克/立方米, ↓ 15%, ✓ 2025-12-31)."""
+def _value_display(comparator, value, deadline, unit, recurrence, deadline_in_year) -> str:
+    """Target.value_display for a row of values (≤ 34 微克/立方米, ↓ 15%, ✓ 2025-12-31, ≥ 2 次（每年）)."""
     if comparator == Target.Comparator.DONE_BY and deadline is None:
         return ""
     if comparator != Target.Comparator.DONE_BY and (value is None or value != value):
         return ""
-    return Target(comparator=comparator, value=value, deadline=deadline, unit=unit).value_display
+    goal = {"comparator": comparator, "value": value, "deadline": deadline, "unit": unit}
+    return str(Target(**goal, recurrence=recurrence, deadline_in_year=deadline_in_year).value_display)
 
 
 def plan_meta() -> PlanMeta:
@@ -158,6 +163,10 @@ def _targets() -> pd.DataFrame:
         "unit_en",
         "target_year",
         "deadline",
+        "recurrence",
+        "first_year",
+        "last_year",
+        "deadline_in_year",
         "baseline_year",
         "scope",
         "binding",
@@ -190,10 +199,11 @@ def _targets() -> pd.DataFrame:
     targets["group"] = targets["section"].map(section_group)
     for column, unit in (("value_display", "unit"), ("value_display_en", "unit_en")):
         units = targets[unit].where(targets[unit].astype(bool), targets["unit"])  # no English unit: the Chinese one
-        targets[column] = [
-            _value_display(c, v, d, u)
-            for c, v, d, u in zip(targets["comparator"], targets["value"], targets["deadline"], units, strict=True)
-        ]
+        goals = zip(
+            targets["comparator"], targets["value"], targets["deadline"], units, targets["recurrence"],
+            targets["deadline_in_year"], strict=True,
+        )  # fmt: skip
+        targets[column] = [_value_display(*goal) for goal in goals]
     return targets.set_index("id")
 
 
@@ -209,7 +219,7 @@ def _frame(progress, overrides) -> pd.DataFrame:
         overrides.values_list("target_id", "area_id", "year", "quarter", "status", "reason"), columns=OVERRIDE_FIELDS
     )
     rows = rows.merge(judged, on=["target_id", "area_id", "year", "quarter"], how="left")
-    for column in ("override_status", "override_reason"):
+    for column in ("override_status", "override_reason", "year_state"):
         rows[column] = rows[column].astype(object).where(rows[column].notna(), "")
     float_columns = [
         "actual",
@@ -227,17 +237,24 @@ def _frame(progress, overrides) -> pd.DataFrame:
         "actual_year",
         "actual_quarter",
         "actual_derived_from",
+        "years_met",
+        "years_due",
     ]
     rows[float_columns] = rows[float_columns].astype(float)
     return rows
 
 
 def quarter_progress(year: int, quarter: int) -> pd.DataFrame:
-    """Every Progress row of one quarter, with the administrator's override beside each (two queries)."""
-    return _frame(
+    """Every Progress row of one quarter, with the administrator's override beside each and, for a yearly duty, the
+    record of its years so far (`record`: progress.selectors.YearOfDuty, oldest first; empty otherwise): four
+    queries."""
+    rows = _frame(
         Progress.objects.filter(year=year, quarter=quarter),
         StatusOverride.objects.filter(year=year, quarter=quarter),
     )
+    records = yearly_records(year=year, quarter=quarter)
+    rows["record"] = [records.get(pair, []) for pair in zip(rows["target_id"], rows["area_id"], strict=True)]
+    return rows
 
 
 def progress_series(

@@ -87,6 +87,16 @@ class SdgStatus(LookChoices):
     INSUFFICIENT_DATA = "insufficient_data", Look(LIGHT_GREY, rank=0), _("数据不足")
 
 
+class YearState(LookChoices):
+    """Where one year of a yearly duty (每年…) stands, docs/progress.md §15: the strip 2022 ✓ · 2023 ✗ · 2024 ✓ ·
+    2025 …. A year whose deadline passed without a report counts as not met, like a missed one."""
+
+    MET = "met", Look(BLUE, "✓", rank=3, dark=True), _("已完成")
+    NOT_DUE = "not_due", Look(SKY, "…", rank=2), _("未到期")
+    MISSED = "missed", Look(VERMILION, "✗", rank=1, behind=True, dark=True), _("未完成")
+    NO_DATA = "no_data", Look(LIGHT_GREY, "–", rank=0, behind=True), _("未报送")
+
+
 class ProjectionStatus(models.TextChoices):
     """Where the trend leads by the target year (the UNSD-style projection ratio), docs/progress.md §8."""
 

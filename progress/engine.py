@@ -8,7 +8,8 @@ judged actual a and time-elapsed share s:
 * status: achieved / on track (p ≥ 0.95·s) / at risk (p ≥ 0.60·s) / off track (p ≥ 0) / regressing (p < 0),
   overdue once the deadline is reached unachieved, no baseline, no data;
 * the Open SDG (sdg-build ``ProgressMeasure``) growth ratio R and status as a second opinion;
-* a linear-trend projection to the end of the target year with the UNSD-style ratio.
+* a linear-trend projection to the end of the target year with the UNSD-style ratio;
+* a yearly duty (每年…) read year by year, each year on its own reports (progress/yearly.py).
 
 Everything is computed on whole arrays (one (assignment × quarter) matrix per quantity), never row by row.
 """
@@ -20,9 +21,28 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from targets.choices import Comparator
+from targets.choices import Comparator, Recurrence
 
-from .choices import BaselineSource, ProjectionStatus, SdgStatus, Status
+from .choices import BaselineSource, ProjectionStatus, SdgStatus, Status, YearState
+from .rules import (
+    AT_RISK_SHARE,
+    EPS,
+    GE,
+    GT,
+    LE,
+    LT,
+    ON_TRACK_SHARE,
+    PROJECTION_ACCELERATE,
+    PROJECTION_LIKELY,
+    SDG_HIGH,
+    SDG_LOW,
+    SDG_MED,
+    categorical,
+    category,
+    first_that_holds,
+    satisfies,
+)
+from .yearly import read_years
 
 # The categories of the categorical columns, in the registry's order (progress/choices.py): the engine names every
 # status by its registry member and never spells one out.
@@ -32,56 +52,20 @@ PROJECTION_STATUSES = ProjectionStatus.values
 BASELINE_SOURCES = BaselineSource.values
 
 DEFAULT_BASELINE_YEAR = 2020
-# 序时进度 thresholds, as fractions of the time-elapsed share s.
-ON_TRACK_SHARE = 0.95
-AT_RISK_SHARE = 0.60
-# Open SDG / sdg-build default thresholds for the growth ratio R (method 2, quantitative target).
-SDG_HIGH = 0.95
-SDG_MED = 0.60
-SDG_LOW = 0.0
 # sdg-build replaces a target of exactly zero by this value (a zero base value it also replaces; we do not, see docs).
 SDG_ZERO_TARGET = 0.001
-# UNSD-style projection ratio thresholds.
-PROJECTION_LIKELY = 0.95
-PROJECTION_ACCELERATE = 0.10
-# Relative tolerance for comparisons, so that 44.6 × 0.85 compares equal to a typed 37.91.
-EPS = 1e-9
 
 AGGREGATIONS = ("mean", "sum", "min", "max")
 _LOWER_COMPARATORS = [c.value for c in Comparator if c.lower_is_better]
 _ZERO_BASELINE_KINDS = ("cumulative", "completion")
 
-# Comparator codes used internally: the test a value must pass once the target is turned into a level t.
-_LE, _LT, _GE, _GT = 0, 1, 2, 3
-
+# Every column of compute_progress, in order (docs/progress.md §12 and §15).
 PROGRESS_COLUMNS = [
-    "target_id",
-    "area_id",
-    "year",
-    "quarter",
-    "actual",
-    "actual_year",
-    "actual_quarter",
-    "actual_observation_id",
-    "actual_derived_from",
-    "ytd_value",
-    "yoy_change",
-    "baseline",
-    "baseline_source",
-    "baseline_observation_id",
-    "target",
-    "time_share",
-    "expected",
-    "progress_ratio",
-    "gap",
-    "gap_share",
-    "status",
-    "projection",
-    "projection_ratio",
-    "projection_status",
-    "sdg_ratio",
-    "sdg_status",
-    "schedule_ratio",
+    *("target_id", "area_id", "year", "quarter", "actual", "actual_year", "actual_quarter", "actual_observation_id"),
+    *("actual_derived_from", "ytd_value", "yoy_change", "baseline", "baseline_source", "baseline_observation_id"),
+    *("target", "time_share", "expected", "progress_ratio", "gap", "gap_share", "status", "projection"),
+    *("projection_ratio", "projection_status", "sdg_ratio", "sdg_status", "schedule_ratio"),
+    *("year_state", "years_met", "years_due"),
 ]
 
 
@@ -139,17 +123,6 @@ def province_values(
 # --------------------------------------------------------------------------------------------------------------------
 # Helpers (all vectorised)
 # --------------------------------------------------------------------------------------------------------------------
-def _satisfies(x: np.ndarray, t: np.ndarray, code: np.ndarray) -> np.ndarray:
-    """Whether x passes the comparator ``code`` against level t (NaN never does), with a relative tolerance."""
-    tol = EPS * np.maximum(1.0, np.abs(t))
-    with np.errstate(invalid="ignore"):
-        return np.select(
-            [code == _LE, code == _LT, code == _GE, code == _GT],
-            [x <= t + tol, x < t - tol, x >= t - tol, x > t + tol],
-            False,
-        )
-
-
 def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(mask, 0, values).astype("int64"), mask.astype(bool))
 
@@ -180,8 +153,9 @@ class _Commitments:
     deadline_year: np.ndarray
     deadline_quarter: np.ndarray
     is_done_by: np.ndarray
-    code: np.ndarray  # _LE | _LT | _GE | _GT: the test a value must pass against the level t
+    code: np.ndarray  # LE | LT | GE | GT: the test a value must pass against the level t
     direction: np.ndarray  # +1 higher is better, −1 lower
+    recurring: np.ndarray  # a yearly duty: each year read on its own (progress/yearly.py)
 
 
 @dataclass
@@ -227,22 +201,6 @@ class _Line:
     maintain: np.ndarray  # t = b, or the target already met at baseline
 
 
-_CODES = {
-    choices: {member: i for i, member in enumerate(choices)}
-    for choices in (Status, SdgStatus, ProjectionStatus, BaselineSource)
-}
-
-
-def _code(member) -> int:
-    """The category code of a registry member in the engine's categorical columns (its position in the registry)."""
-    return _CODES[type(member)][member]
-
-
-def _first_that_holds(rules: list, otherwise) -> np.ndarray:
-    """Per cell, the category code of the first (condition, member) rule whose condition holds, else `otherwise`."""
-    return np.select([condition for condition, _ in rules], [_code(member) for _, member in rules], _code(otherwise))
-
-
 def _column(frame: pd.DataFrame, name: str, default, n: int) -> np.ndarray:
     """A numeric column as floats, or `default` everywhere when the frame lacks it."""
     if name in frame.columns:
@@ -274,8 +232,8 @@ def _commitments(asg: pd.DataFrame) -> _Commitments:
             comparator == Comparator.LT,
             comparator == Comparator.GT,
         ],
-        [_LE, _LT, _GT],
-        _GE,
+        [LE, LT, GT],
+        GE,
     )
     return _Commitments(
         comparator=comparator,
@@ -290,6 +248,7 @@ def _commitments(asg: pd.DataFrame) -> _Commitments:
         is_done_by=comparator == Comparator.DONE_BY,
         code=code,
         direction=np.where(np.isin(comparator, _LOWER_COMPARATORS), -1.0, 1.0),
+        recurring=(asg["recurrence"] == Recurrence.YEARLY).to_numpy() if "recurrence" in asg else np.zeros(n_a, bool),
     )
 
 
@@ -378,8 +337,8 @@ def _observed_baselines(asg: pd.DataFrame, observations: pd.DataFrame, base_year
 
 def _line(c: _Commitments, observed_b: np.ndarray, observed_b_id: np.ndarray) -> _Line:
     """The baseline b by source (docs §3), the target level t (§4), and whether there is a distance to cover."""
-    zero_baseline = np.isin(c.kind, _ZERO_BASELINE_KINDS) | c.is_done_by
-    source = _first_that_holds(
+    zero_baseline = np.isin(c.kind, _ZERO_BASELINE_KINDS) | c.is_done_by | c.recurring  # a yearly count restarts at 0
+    source = first_that_holds(
         [
             (zero_baseline, BaselineSource.ZERO),
             (~np.isnan(c.plan_baseline), BaselineSource.PLAN),
@@ -389,14 +348,14 @@ def _line(c: _Commitments, observed_b: np.ndarray, observed_b_id: np.ndarray) ->
     )
     b = np.select(
         [
-            source == _code(BaselineSource.ZERO),
-            source == _code(BaselineSource.PLAN),
-            source == _code(BaselineSource.OBSERVED),
+            source == category(BaselineSource.ZERO),
+            source == category(BaselineSource.PLAN),
+            source == category(BaselineSource.OBSERVED),
         ],
         [0.0, c.plan_baseline, observed_b],
         np.nan,
     )
-    b_id = np.where(source == _code(BaselineSource.OBSERVED), observed_b_id, np.nan)
+    b_id = np.where(source == category(BaselineSource.OBSERVED), observed_b_id, np.nan)
     t = np.select(
         [c.is_done_by, c.comparator == Comparator.REDUCE_PCT, c.comparator == Comparator.REDUCE_ABS],
         [100.0, b * (1.0 - c.value / 100.0), b - c.value],
@@ -405,7 +364,7 @@ def _line(c: _Commitments, observed_b: np.ndarray, observed_b_id: np.ndarray) ->
     have_bt = ~np.isnan(b) & ~np.isnan(t)
     span = t - b
     flat = have_bt & (np.abs(span) <= EPS * np.maximum(1.0, np.abs(t)))
-    maintain = have_bt & (flat | _satisfies(b, t, c.code))
+    maintain = have_bt & (flat | satisfies(b, t, c.code))
     return _Line(source=source, b=b, b_id=b_id, t=t, have_bt=have_bt, span=span, flat=flat, maintain=maintain)
 
 
@@ -426,7 +385,7 @@ def _status(line: _Line, s, actual, achieved, progress) -> np.ndarray:
     every = np.ones_like(s, dtype=bool)
     t2, b2 = line.t[:, None], line.b[:, None]
     with np.errstate(invalid="ignore"):
-        return _first_that_holds(
+        return first_that_holds(
             [
                 (no_data, Status.NO_DATA),
                 (np.isnan(t2) & ~no_data, Status.NO_BASELINE),
@@ -448,7 +407,7 @@ def _schedule_ratio(line: _Line, s, progress, achieved, status) -> np.ndarray:
         schedule = np.where(s > EPS, np.clip(progress / np.where(s > EPS, s, 1.0), -1.0, 1.0), np.nan)
     schedule = np.where(line.maintain[:, None], -1.0, schedule)
     schedule = np.where(achieved, 1.0, schedule)
-    unjudged = (status == _code(Status.NO_BASELINE)) | (status == _code(Status.NO_DATA))
+    unjudged = (status == category(Status.NO_BASELINE)) | (status == category(Status.NO_DATA))
     return np.where(unjudged, np.nan, schedule)
 
 
@@ -476,10 +435,10 @@ def _projection(line: _Line, c: _Commitments, time: _Time, actuals: _Actuals):
     with np.errstate(divide="ignore", invalid="ignore"):
         distance = (projection - line.b[:, None]) / line.span[:, None]
         ratio = np.where((line.have_bt & ~line.maintain)[:, None], distance, np.nan)
-        status = _first_that_holds(
+        status = first_that_holds(
             [
                 (np.isnan(projection), ProjectionStatus.INSUFFICIENT_DATA),
-                (maintain & _satisfies(projection, line.t[:, None], c.code[:, None]), ProjectionStatus.LIKELY),
+                (maintain & satisfies(projection, line.t[:, None], c.code[:, None]), ProjectionStatus.LIKELY),
                 (maintain & every, ProjectionStatus.STAGNATION),
                 (np.isnan(ratio), ProjectionStatus.INSUFFICIENT_DATA),
                 (ratio >= PROJECTION_LIKELY - EPS, ProjectionStatus.LIKELY),
@@ -516,7 +475,7 @@ def _sdg(line: _Line, c: _Commitments, time: _Time, actuals: _Actuals, achieved)
     no_required_growth = (np.abs(cagr_required) <= EPS)[:, None]
     ratio = np.where(insufficient | no_required_growth, np.nan, ratio)
     with np.errstate(invalid="ignore"):
-        status = _first_that_holds(
+        status = first_that_holds(
             [
                 (achieved, SdgStatus.ACHIEVED),
                 (insufficient, SdgStatus.INSUFFICIENT_DATA),
@@ -529,10 +488,6 @@ def _sdg(line: _Line, c: _Commitments, time: _Time, actuals: _Actuals, achieved)
             SdgStatus.DETERIORATION,
         ).astype(np.int8)
     return ratio, status
-
-
-def _categorical(codes: np.ndarray, choices) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=choices.values)
 
 
 def compute_progress(
@@ -549,46 +504,81 @@ def compute_progress(
     asg = assignments.reset_index(drop=True)
     c = _commitments(asg)
     time = _time(c, first_year, n_q)
-    actuals = _actuals(c, time, *_observation_matrices(asg, observations, first_year, n_q))
+    matrices = _observation_matrices(asg, observations, first_year, n_q)
+    actuals = _actuals(c, time, *matrices)
     line = _line(c, *_observed_baselines(asg, observations, c.base_year))
     s, a = time.share, actuals.value
     expected, progress, gap, gap_share = _distance(line, c, s, a)
-    achieved = _satisfies(a, line.t[:, None], c.code[:, None])
+    achieved = satisfies(a, line.t[:, None], c.code[:, None])
     status = _status(line, s, a, achieved, progress)
     projection, projection_ratio, projection_status = _projection(line, c, time, actuals)
     sdg_ratio, sdg_status = _sdg(line, c, time, actuals, achieved)
+    cells = {
+        "actual": a,
+        "has_actual": actuals.has_actual,
+        "source_k": actuals.source_k,
+        "actual_observation_id": actuals.observation_id,
+        "actual_derived_from": actuals.derived_from,
+        "time_share": s,
+        "expected": expected,
+        "progress_ratio": progress,
+        "gap": gap,
+        "gap_share": gap_share,
+        "status": status,
+        "projection": projection,
+        "projection_ratio": projection_ratio,
+        "projection_status": projection_status,
+        "sdg_ratio": sdg_ratio,
+        "sdg_status": sdg_status,
+        "schedule_ratio": _schedule_ratio(line, s, progress, achieved, status),
+        "year_state": np.full((n_a, n_q), -1, dtype=np.int8),
+        "years_met": np.full((n_a, n_q), np.nan),
+        "years_due": np.full((n_a, n_q), np.nan),
+    }
+    rows = np.flatnonzero(c.recurring)
+    if len(rows):  # yearly duties: each year read on its own, their cells laid over the ones above
+        own = (matrix[rows, 4:] for matrix in matrices)
+        for name, values in read_years(asg.iloc[rows], line.t[rows], time.year, time.quarter, *own).items():
+            cells[name][rows] = values
+    return _frame(asg, first_year, time, line, actuals, cells)
+
+
+def _frame(asg: pd.DataFrame, first_year: int, time: _Time, line: _Line, actuals: _Actuals, cells: dict):
+    """The rows of compute_progress from the per-assignment values and the (assignment × quarter) cells."""
+    n_a, n_q = len(asg), len(time.k)
 
     def rep(values: np.ndarray) -> np.ndarray:
         return np.repeat(values, n_q)
 
-    no_actual = ~actuals.has_actual.ravel()
+    source_k, no_actual = cells["source_k"].ravel(), ~cells["has_actual"].ravel()
     out = {
         "target_id": rep(asg["target_id"].to_numpy()),
         "area_id": rep(asg["area_id"].to_numpy()),
         "year": np.tile(time.year, n_a),
         "quarter": np.tile(time.quarter, n_a),
-        "actual": a.ravel(),
-        "actual_year": _int_array((first_year + actuals.source_k // 4).ravel(), no_actual),
-        "actual_quarter": _int_array((actuals.source_k % 4 + 1).ravel(), no_actual),
-        "actual_observation_id": _float_ids_to_int(actuals.observation_id.ravel()),
-        "actual_derived_from": _float_ids_to_int(actuals.derived_from.ravel()),
+        "actual": cells["actual"].ravel(),
+        "actual_year": _int_array(first_year + source_k // 4, no_actual),
+        "actual_quarter": _int_array(source_k % 4 + 1, no_actual),
+        "actual_observation_id": _float_ids_to_int(cells["actual_observation_id"].ravel()),
+        "actual_derived_from": _float_ids_to_int(cells["actual_derived_from"].ravel()),
         "ytd_value": actuals.ytd.ravel(),
         "yoy_change": actuals.yoy.ravel(),
         "baseline": rep(line.b),
-        "baseline_source": _categorical(rep(line.source), BaselineSource),
+        "baseline_source": categorical(rep(line.source), BaselineSource),
         "baseline_observation_id": _float_ids_to_int(rep(line.b_id)),
         "target": rep(line.t),
-        "time_share": s.ravel(),
-        "expected": expected.ravel(),
-        "progress_ratio": progress.ravel(),
-        "gap": gap.ravel(),
-        "gap_share": gap_share.ravel(),
-        "status": _categorical(status.ravel(), Status),
-        "projection": projection.ravel(),
-        "projection_ratio": projection_ratio.ravel(),
-        "projection_status": _categorical(projection_status.ravel(), ProjectionStatus),
-        "sdg_ratio": sdg_ratio.ravel(),
-        "sdg_status": _categorical(sdg_status.ravel(), SdgStatus),
-        "schedule_ratio": _schedule_ratio(line, s, progress, achieved, status).ravel(),
     }
-    return pd.DataFrame(out, columns=PROGRESS_COLUMNS)
+    for name in ("time_share", "expected", "progress_ratio", "gap", "gap_share", "projection", "projection_ratio"):
+        out[name] = cells[name].ravel()
+    out["sdg_ratio"], out["schedule_ratio"] = cells["sdg_ratio"].ravel(), cells["schedule_ratio"].ravel()
+    for name, choices in (
+        ("status", Status),
+        ("projection_status", ProjectionStatus),
+        ("sdg_status", SdgStatus),
+        ("year_state", YearState),
+    ):
+        out[name] = categorical(cells[name].ravel(), choices)
+    out["years_met"] = _float_ids_to_int(cells["years_met"].ravel())
+    out["years_due"] = _float_ids_to_int(cells["years_due"].ravel())
+    # The columns are arrays of their own: not stacking the float ones into one block spares a copy of the table.
+    return pd.DataFrame(out, columns=PROGRESS_COLUMNS, copy=False)

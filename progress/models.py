@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import BaselineSource, ProjectionStatus, SdgStatus, Status
+from .choices import BaselineSource, ProjectionStatus, SdgStatus, Status, YearState
 
 
 class Progress(models.Model):
@@ -61,6 +61,11 @@ class Progress(models.Model):
     sdg_ratio = models.FloatField(_("增长率比 R"), null=True)
     sdg_status = models.CharField(_("国际评估"), max_length=20, choices=SdgStatus.choices)
     schedule_ratio = models.FloatField(_("序时完成比"), null=True)
+    # A yearly duty (每年…) only, docs/progress.md §15: how the row's own year stands, and the record of the years so
+    # far ("years_met of years_due met"). Empty for every other target and outside the duty's years.
+    year_state = models.CharField(_("本年完成情况"), max_length=8, choices=YearState.choices, null=True, blank=True)
+    years_met = models.PositiveSmallIntegerField(_("已完成年数"), null=True)
+    years_due = models.PositiveSmallIntegerField(_("已到期年数"), null=True)
     computed_at = models.DateTimeField(_("计算时间"))
 
     class Meta:

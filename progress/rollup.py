@@ -1,5 +1,6 @@
 """Roll-ups of the engine's rows: the −5…+5 score of a row, sdg-build's band of a mean score, and the counts, mean
-schedule ratio, mean score and furthest-behind rows per department, section or area (docs/progress.md §10).
+schedule ratio, mean score, yearly duties' years missed and furthest-behind rows per department, section or area
+(docs/progress.md §10).
 
 Pure pandas and numpy like progress.engine, no Django, no database.
 """
@@ -45,8 +46,9 @@ def score_band(score) -> SdgStatus:
 
 
 def rollup(progress: pd.DataFrame, groups: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Per ``key`` (department, section, …): counts by status, total, mean schedule ratio, mean score (−5…+5) and
-    the three rows furthest behind as (area_id, target_id, gap_share).
+    """Per ``key`` (department, section, …): counts by status, total, mean schedule ratio, mean score (−5…+5), the
+    years of yearly duties whose deadline passed unmet (`years_missed`) and the three rows furthest behind as
+    (area_id, target_id, gap_share).
 
     progress: rows of compute_progress for one quarter. groups: target_id, <key> and optionally area_id; a target
     mapped to several keys (a lead and a co-operating department) counts in each.
@@ -69,6 +71,14 @@ def rollup(progress: pd.DataFrame, groups: pd.DataFrame, key: str) -> pd.DataFra
     means = rows.groupby(key)[["schedule_ratio", "_score"]].mean().reindex(keys)
     result["mean_schedule_ratio"] = means["schedule_ratio"].to_numpy(dtype=float)
     result["score"] = means["_score"].to_numpy(dtype=float)
+    # A missed year of a yearly duty counts against its area here, besides pulling the row's schedule ratio down;
+    # not on a duty the area never reported on (no data, like a one-off target: no chemical park, no park drills).
+    if {"years_due", "years_met"} <= set(rows.columns):
+        missed = (rows["years_due"].astype(float) - rows["years_met"].astype(float)).fillna(0)
+        missed = missed.where(status != Status.NO_DATA, 0)
+        result["years_missed"] = missed.groupby(rows[key]).sum().reindex(keys, fill_value=0).astype(int).to_numpy()
+    else:
+        result["years_missed"] = 0
 
     behind = rows[(rows["_status"] != Status.ACHIEVED) & rows["gap_share"].notna()]
     behind = behind.sort_values([key, "gap_share", "area_id", "target_id"], ascending=[True, False, True, True])

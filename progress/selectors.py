@@ -1,7 +1,15 @@
 """Reads of the Progress table for pages, exports and the API: whole quarters at a time, a fixed number of queries."""
 
-from django.db.models import QuerySet
+from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from targets.models import Target
+
+from .choices import YearState
 from .models import Progress, StatusOverride
 
 # Export column → the Progress field it reads.
@@ -17,23 +25,35 @@ EXPORT_COLUMNS = {
     "gap": "gap",
     "status": "status",
     "projection": "projection",
+    "year_state": "year_state",
+    "years_met": "years_met",
+    "years_due": "years_due",
 }
-_TEXT_COLUMNS = {"target_code", "area_code", "status"}
+_TEXT_COLUMNS = {"target_code", "area_code", "status", "year_state"}
+
+
+# What an export row holds: the columns above, then a yearly duty's years so far.
+EXPORT_FIELDS = [*EXPORT_COLUMNS, "year_record"]
 
 
 def progress_export_rows(*, year: int, quarter: int) -> list[dict]:
-    """One quarter of the Progress table, in plan order and area order, numbers rounded to 6 decimals."""
+    """One quarter of the Progress table, in plan order and area order, numbers rounded to 6 decimals; a yearly duty's
+    rows also list each of its years so far (`year_record`: "2022 met; 2023 missed; 2024 met; 2025 not_due")."""
     rows = (
         Progress.objects.filter(year=year, quarter=quarter)
         .order_by("target__order", "area__order")
-        .values_list(*EXPORT_COLUMNS.values())
+        .values_list("target_id", "area_id", *EXPORT_COLUMNS.values())
     )
+    records = yearly_records(year=year, quarter=quarter)
     return [
         {
-            name: value if name in _TEXT_COLUMNS else ("" if value is None else round(value, 6))
-            for name, value in zip(EXPORT_COLUMNS, values, strict=True)
+            **{
+                name: (value or "") if name in _TEXT_COLUMNS else ("" if value is None else round(value, 6))
+                for name, value in zip(EXPORT_COLUMNS, values, strict=True)
+            },
+            "year_record": "; ".join(f"{y.year} {y.state or '?'}" for y in records.get((target_id, area_id), [])),
         }
-        for values in rows
+        for target_id, area_id, *values in rows
     ]
 
 
@@ -69,3 +89,62 @@ def overrides_for(rows) -> dict[tuple[int, int, int, int], StatusOverride]:
         quarter__in={r.quarter for r in rows},
     )
     return {(o.target_id, o.area_id, o.year, o.quarter): o for o in overrides}
+
+
+@dataclass(frozen=True)
+class YearOfDuty:
+    """One year of a yearly duty for one area, as it stands at the quarter asked for: a finished year as its fourth
+    quarter left it (its verdict), the year of that quarter as it stands then."""
+
+    year: int
+    state: str | None  # a YearState code (met | missed | not_due | no_data); None where no row was computed
+    value: float | None  # the year's judged value: its latest report up to the deadline's quarter
+    expected: float | None  # the year's 序时进度 value at that quarter (the target once it is due)
+    target: float | None
+    deadline: datetime.date
+
+    @property
+    def symbol(self) -> str:
+        return YearState(self.state).symbol if self.state else "?"
+
+
+def yearly_records(
+    *, year: int, quarter: int, target_ids=None, area_ids=None
+) -> dict[tuple[int, int], list[YearOfDuty]]:
+    """Every yearly duty's years so far, per (target id, area id), as they stand at (year, quarter): one query (the
+    year's own row and the fourth quarter of each earlier year, with the duty's years and deadline)."""
+    rows = Progress.objects.filter(target__recurrence=Target.Recurrence.YEARLY, year__lte=year).filter(
+        Q(quarter=4, year__lt=year) | Q(year=year, quarter=quarter)
+    )
+    if target_ids is not None:
+        rows = rows.filter(target_id__in=list(target_ids))
+    if area_ids is not None:
+        rows = rows.filter(area_id__in=list(area_ids))
+    duty = ("target__first_year", "target__last_year", "target__deadline_in_year")
+    values = ("year_state", "actual", "expected", "target_value")
+    found: dict[tuple[int, int], dict[int, tuple]] = {}
+    duties: dict[int, Target] = {}
+    for target_id, area_id, row_year, first, last, day, *judged in rows.values_list(
+        "target_id", "area_id", "year", *duty, *values
+    ):
+        duties.setdefault(target_id, Target(first_year=first, last_year=last, deadline_in_year=day))
+        found.setdefault((target_id, area_id), {})[row_year] = judged
+    return {
+        (target_id, area_id): [
+            YearOfDuty(y, *years.get(y, (None,) * len(values)), deadline=duties[target_id].year_deadline(y))
+            for y in range(duties[target_id].first_year, min(year, duties[target_id].last_year) + 1)
+        ]
+        for (target_id, area_id), years in found.items()
+    }
+
+
+def yearly_record(*, target, area, year: int, quarter: int) -> list[YearOfDuty]:
+    """One yearly duty's years so far for one area, as they stand at (year, quarter), oldest first: the record a
+    report lists (2022 met · 2023 missed · 2024 met · 2025 not yet due). Empty for a target that does not recur."""
+    records = yearly_records(year=year, quarter=quarter, target_ids=[target.pk], area_ids=[area.pk])
+    return records.get((target.pk, area.pk), [])
+
+
+def year_strip(record: list[YearOfDuty]) -> str:
+    """2022 ✓ · 2023 ✗ · 2024 ✓ · 2025 …"""
+    return " · ".join(f"{y.year} {y.symbol}" for y in record)

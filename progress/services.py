@@ -51,8 +51,12 @@ _COPY_COLUMNS = [
     ("sdg_ratio", "float8"),
     ("sdg_status", "text"),
     ("schedule_ratio", "float8"),
+    ("year_state", "text"),
+    ("years_met", "int2"),
+    ("years_due", "int2"),
     ("computed_at", "timestamptz"),
 ]
+_YEARLY = {"year_state", "years_met", "years_due"}  # set for yearly duties only (docs/progress.md §15)
 
 
 @dataclass
@@ -116,6 +120,10 @@ def _targets(target_ids=None) -> pd.DataFrame:
         "value",
         "target_year",
         "deadline",
+        "recurrence",
+        "first_year",
+        "last_year",
+        "deadline_in_year",
         "baseline_year",
         "baseline_value",
         "scope",
@@ -327,8 +335,11 @@ def _replace_rows(rows: pd.DataFrame, assignments: pd.DataFrame, incremental: bo
 def _copy_rows(cursor, rows: pd.DataFrame) -> None:
     if rows.empty:
         return
-    names = ", ".join(name for name, _ in _COPY_COLUMNS)
-    payload = binary_copy_payload(rows, _COPY_COLUMNS)
+    # Where no target recurs the yearly columns are NULL in every row: left out, the table fills them in, and the
+    # write costs what it did before they existed (every field of a million rows counts).
+    columns = [(name, kind) for name, kind in _COPY_COLUMNS if name not in _YEARLY or rows[name].notna().any()]
+    names = ", ".join(name for name, _ in columns)
+    payload = binary_copy_payload(rows, columns)
     with cursor.cursor.copy(f"COPY {Progress._meta.db_table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(payload)
 

@@ -40,6 +40,18 @@ _SYMBOLS = {
 }
 
 
+class Recurrence(models.TextChoices):
+    """Whether a commitment is judged once or again every year (每年…) between its first and last year."""
+
+    ONCE = "once", _("一次性")
+    YEARLY = "yearly", _("每年")
+
+
+# The comparators a yearly duty may use: an at-least quantity of the year (每年至少…, 不低于…) or a task done by a
+# date of the year (每年9月底前完成). Each year starts again from zero, so "at most" has no 序时进度 to follow.
+YEARLY_COMPARATORS = (Comparator.GE, Comparator.DONE_BY)
+
+
 class Scope(models.TextChoices):
     PROVINCE = "province", _("全省")
     EACH_CITY = "each_city", _("各市")

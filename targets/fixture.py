@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .choices import Comparator, Scope
+from .choices import YEARLY_COMPARATORS, Comparator, Recurrence, Scope
 from .plan_text import PLAN_DIR, anchor_sections, plan_text
 
 COMPARATORS = set(Comparator.values)
@@ -154,6 +154,7 @@ class _Checker:
             self.check_target_links(target)
             self.check_target_source(target)
             self.check_target_value(target)
+            self.check_target_recurrence(target)
 
     def check_sections(self) -> None:
         # Where each section starts in the text, so a quotation that occurs twice is placed where the outline puts it.
@@ -267,3 +268,44 @@ class _Checker:
                 self.problem(target, f"value {written!r} does not appear in its source")
         if comparator in COMPARATORS and Comparator(comparator).is_reduction and not target.get("baseline_year"):
             self.problem(target, "a reduction needs a baseline_year")
+
+    def check_target_recurrence(self, target: dict) -> None:
+        """A duty the plan sets every year (每年…) is judged year by year: recurrence yearly from first_year to
+        last_year (the target year), at least a quantity or done by a day of each year (deadline_in_year MM-DD), on an
+        indicator that restarts every January (seasonal)."""
+        recurrence = target.setdefault("recurrence", Recurrence.ONCE)
+        fields = ("first_year", "last_year", "deadline_in_year")
+        if recurrence == Recurrence.ONCE:
+            if "每年" in target.get("source", ""):
+                self.problem(target, "the plan sets it every year (每年): recurrence yearly")
+            for key in fields:
+                if key in target:
+                    self.problem(target, f"{key} belongs to a yearly target")
+            return
+        if recurrence != Recurrence.YEARLY:
+            self.problem(target, f"unknown recurrence {recurrence}")
+            return
+        first, last = target.get("first_year"), target.get("last_year")
+        if not (isinstance(first, int) and isinstance(last, int) and first <= last):
+            self.problem(target, "a yearly target needs first_year ≤ last_year")
+        elif target.get("target_year") != last:
+            self.problem(target, "a yearly target's target_year is its last_year")
+        if target.get("comparator") not in YEARLY_COMPARATORS:
+            self.problem(target, f"a yearly target is {' or '.join(YEARLY_COMPARATORS)}: each year starts from zero")
+        if not self.indicators.get(target.get("indicator"), {}).get("seasonal"):
+            self.problem(target, "a yearly target's indicator must restart every January (seasonal: true)")
+        day = _month_day(target.get("deadline_in_year", "12-31"))
+        if day is None:
+            self.problem(target, "deadline_in_year must be a day every year has, as MM-DD (每年9月底前 → 09-30)")
+        elif target.get("comparator") == Comparator.DONE_BY and isinstance(last, int):
+            due = day.replace(year=last)
+            if target.get("deadline") != due:
+                self.problem(target, f"a yearly done_by target's deadline is that of its last year, {due}")
+
+
+def _month_day(text) -> datetime.date | None:
+    """'09-30' as a date of a year that is not a leap year (so 02-29, which not every year has, is refused)."""
+    try:
+        return datetime.datetime.strptime(f"2001-{text}", "%Y-%m-%d").date()
+    except (TypeError, ValueError):
+        return None

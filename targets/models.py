@@ -1,11 +1,18 @@
 """The plan as data: its outline, paragraphs and who answers for them, its special columns and every commitment."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import Comparator, Scope
+from .choices import YEARLY_COMPARATORS, Comparator, Recurrence, Scope
+
+# A day of the year as the plan dates a yearly duty (每年9月底前 → 09-30).
+MONTH_DAY = RegexValidator(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", _("请按“月-日”填写，如 09-30"))
 
 
 class Section(models.Model):
@@ -157,6 +164,7 @@ class Target(models.Model):
     """One quantitative or dated commitment of the plan, traceable to the words it comes from."""
 
     Comparator = Comparator
+    Recurrence = Recurrence
     Scope = Scope
 
     code = models.CharField(_("编号"), max_length=20, unique=True)
@@ -177,6 +185,22 @@ class Target(models.Model):
     unit_en = models.CharField(_("英文单位"), max_length=40, blank=True)
     target_year = models.PositiveSmallIntegerField(_("目标年份"))
     deadline = models.DateField(_("完成期限"), null=True, blank=True)
+    recurrence = models.CharField(
+        _("评估周期"),
+        max_length=8,
+        choices=Recurrence.choices,
+        default=Recurrence.ONCE,
+        help_text=_("方案写“每年”的任务逐年评估：每一年单独判断是否完成，目标年份为最后评估年份"),
+    )
+    first_year = models.PositiveSmallIntegerField(_("首个评估年份"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("最后评估年份"), null=True, blank=True)
+    deadline_in_year = models.CharField(
+        _("年内完成期限"),
+        max_length=5,
+        blank=True,
+        validators=[MONTH_DAY],
+        help_text=_("每年的任务须在当年此日前完成，按“月-日”填写（每年9月底前 → 09-30）；空为当年年底"),
+    )
     baseline_year = models.PositiveSmallIntegerField(_("基准年"), null=True, blank=True)
     baseline_value = models.FloatField(_("基准值"), null=True, blank=True)
     scope = models.CharField(_("适用范围"), max_length=10, choices=Scope.choices)
@@ -209,6 +233,19 @@ class Target(models.Model):
                 | models.Q(baseline_year__isnull=False),
                 name="reduction_has_baseline_year",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    recurrence=Recurrence.ONCE, first_year__isnull=True, last_year__isnull=True, deadline_in_year=""
+                )
+                | models.Q(
+                    recurrence=Recurrence.YEARLY,
+                    first_year__isnull=False,
+                    last_year__isnull=False,
+                    first_year__lte=models.F("last_year"),
+                    target_year=models.F("last_year"),
+                ),
+                name="yearly_target_has_its_years",
+            ),
         ]
 
     def __str__(self):
@@ -219,14 +256,43 @@ class Target(models.Model):
         return Comparator(self.comparator).symbol
 
     @property
+    def is_yearly(self) -> bool:
+        return self.recurrence == Recurrence.YEARLY
+
+    @property
     def value_display(self) -> str:
-        """The commitment in a few characters: ≤ 34 微克/立方米, ↓ 15%, ✓ 2022-06-30."""
+        """The commitment in a few characters: ≤ 34 微克/立方米, ↓ 15%, ✓ 2022-06-30; a yearly duty ≥ 2 次（每年）,
+        ✓ 09-30（每年）."""
+        if self.is_yearly:
+            goal = f"✓ {self.deadline_in_year or '12-31'}" if self.comparator == self.Comparator.DONE_BY else None
+            return _("%(goal)s（每年）") % {"goal": goal or f"{self.comparator_symbol} {self.value:g} {self.unit}"}
         if self.comparator == self.Comparator.DONE_BY:
             return f"✓ {self.deadline:%Y-%m-%d}"
         value = f"{self.value:g}"
         if self.comparator == self.Comparator.REDUCE_PCT:
             return f"↓ {value}%"
         return f"{self.comparator_symbol} {value} {self.unit}"
+
+    def clean(self):
+        """A yearly duty's rules that the database constraints cannot state (load_plan's checker states them too)."""
+        super().clean()
+        if not self.is_yearly:
+            return
+        if self.comparator not in YEARLY_COMPARATORS:
+            raise ValidationError({"comparator": _("每年的任务只能是“不低于”或“期限前完成”：每年从零算起。")})
+        try:
+            self.year_deadline(2001)  # a day every year has: not 02-29
+        except ValueError:
+            message = _("“%(day)s”不是每年都有的日期。") % {"day": self.deadline_in_year}
+            raise ValidationError({"deadline_in_year": message}) from None
+        last = self.year_deadline(self.last_year) if self.last_year else None
+        if self.comparator == self.Comparator.DONE_BY and last and self.deadline != last:
+            raise ValidationError({"deadline": _("完成期限应为最后评估年份的年内期限：%(day)s。") % {"day": last}})
+
+    def year_deadline(self, year: int) -> datetime.date:
+        """The last day a yearly duty allows in `year` (the year's end unless the plan dates it within the year)."""
+        month, day = (int(part) for part in (self.deadline_in_year or "12-31").split("-"))
+        return datetime.date(year, month, day)
 
 
 class TargetAreaValue(models.Model):

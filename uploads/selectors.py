@@ -61,7 +61,13 @@ def target_texts(pairs: list[tuple[Area, Indicator]]) -> dict[tuple[int, int], s
                 value = own[area_id]
             else:
                 value = target.value
-            if target.comparator == Target.Comparator.DONE_BY:
+            if target.is_yearly:  # the same duty in every year of its years
+                if target.comparator == Target.Comparator.DONE_BY:
+                    goal = f"{target.deadline_in_year or '12-31'}前完成"
+                else:
+                    goal = f"{target.comparator_symbol}{value:g}"
+                text = f"每年{goal}（{target.first_year}—{target.last_year}年）"
+            elif target.comparator == Target.Comparator.DONE_BY:
                 text = f"{target.deadline:%Y-%m-%d}前完成"
             elif target.comparator == Target.Comparator.REDUCE_PCT:
                 text = f"较{target.baseline_year}年降低{value:g}%（{target.target_year}年）"

@@ -7,15 +7,17 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from progress.choices import Status
+from progress.choices import Status, YearState
 from progress.rollup import score_band as band_of
+from progress.selectors import year_strip
+from targets.models import Target
 
 from .. import figures
 from ..filters import quarter_code
 from ..selectors import PlanMeta
 from .cells import Cell, Chart, cell
 from .formatting import hover, missing, num, pct, short_name, signed
-from .labels import Labels, indicator_cell, status_cell, status_tip
+from .labels import Labels, indicator_cell, status_cell, status_tip, year_tip
 
 
 def score_band(score: float) -> tuple[str, str]:
@@ -87,7 +89,7 @@ def progress_chart(
             axis_title=_("完成进度（已完成距离占全程的比例）"),
         )
     columns = [_("编号"), _("目标"), _("状态"), _("实际值"), _("序时进度值"), _("目标值"), _("单位")]
-    columns += [_("完成进度"), _("时间进度"), _("距目标差距"), _("指标")]
+    columns += [_("完成进度"), _("时间进度"), _("距目标差距"), _("逐年完成情况"), _("指标")]
     return Chart(key, title, figure, columns, table, note=note)
 
 
@@ -103,6 +105,7 @@ def _progress_row(row, target, role: str, href: str, labels: Labels) -> list[Cel
         cell(pct(row.progress_ratio), "num"),
         cell(pct(row.time_share), "num"),
         cell(num(row.gap), "num"),
+        cell(year_strip(getattr(row, "record", None) or []), "code"),
         indicator_cell(target),
     ]
 
@@ -118,11 +121,18 @@ def series_charts(meta: PlanMeta, series: pd.DataFrame, target_id: int, labels: 
     figure = None
     if len(series):
         figure = figures.line_chart(x=x, traces=_series_traces(series, tips, seasonal), y_title=unit)
+    yearly = target["recurrence"] == Target.Recurrence.YEARLY
     rows = [_series_row(x[i], r, unit, seasonal, labels) for i, r in enumerate(series.itertuples(index=False))]
+    if yearly:
+        for row, r in zip(rows, series.itertuples(index=False), strict=True):
+            row.append(cell(labels.year_state.get(r.year_state, "")))
     columns = [_("季度"), _("实际值（评估值）"), _("实际值所属季度"), *([_("年内累计值")] if seasonal else [])]
     columns += [_("序时进度值"), _("目标值"), _("趋势预测"), _("预测判断"), _("状态")]
+    columns += [_("本年完成情况")] if yearly else []
     title = _("%(code)s %(name)s：走势（%(unit)s）") % {"code": target["code"], "name": target["name"], "unit": unit}
     note = _("评估值为该季度用于判断状态的数值（未报送时沿用此前最近一期；季节性指标在1—3季度沿用上年全年值）。")
+    if yearly:
+        note = _("每年的任务逐年评估：评估值为当年截至本季度（过了年内期限则截至期限所在季度）的报送值，不沿用上一年。")
     charts = [Chart(f"{prefix}series", title, figure, columns, rows, note=note)]
     if seasonal:
         charts.append(_yoy_chart(series, x, unit, target["direction"] == Indicator.Direction.LOWER, prefix))
@@ -196,3 +206,40 @@ def _yoy_chart(series: pd.DataFrame, x: list[str], unit: str, lower: bool, prefi
         rows,
         note=_("季节性指标按全年值评估状态；年内以同比衡量进展。"),
     )
+
+
+def years_chart(
+    key: str, title: str, names: list[str], records: list, units: list[str], labels: Labels, heading: str, *, links=None
+) -> Chart:
+    """Yearly duties year by year: one row per duty (or per area), one column per year, each cell the year's state as
+    colour and symbol with the year's value (2022 ✓ 2 · 2023 ✗ 1 · 2024 ✓ 3 · 2025 …), and the table of the same."""
+    years = sorted({y.year for record in records for y in record})
+    states, texts, tips, table = [], [], [], []
+    for i, (name, record, unit) in enumerate(zip(names, records, units, strict=True)):
+        by_year = {y.year: y for y in record}
+        row = [by_year.get(year) for year in years]
+        states.append([y.state if y else None for y in row])
+        texts.append(["" if y is None else f"{y.symbol} {num(y.value)}".strip() for y in row])
+        tips.append(["" if y is None else hover(f"{name}\n{year_tip(y, unit, labels)}") for y in row])
+        cells = [
+            cell(texts[-1][j], "status-cell", year_tip(y, unit, labels), "", y.state or "") if y else cell("")
+            for j, y in enumerate(row)
+        ]
+        table.append([cell(name, href=links[i] if links else ""), *cells])
+    figure = None
+    if years:
+        figure = figures.status_heatmap(
+            x=[str(year) for year in years],
+            y=names,
+            statuses=states,
+            hover=tips,
+            links=[[links[i] if links else ""] * len(years) for i in range(len(names))],
+            status_labels=labels.year_state,
+            vocabulary=YearState,
+            text=texts,
+        )
+    note = _(
+        "每年的任务逐年评估，每一年只看当年的报送值（✓ 已完成，✗ 未完成，… 未到期，– 未报送），"
+        "上一年的数值不计入下一年；过了期限仍未完成或未报送的年份计为未完成。"
+    )
+    return Chart(key, title, figure, [heading, *[str(year) for year in years]], table, note=note)

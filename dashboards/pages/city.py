@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from progress.choices import Status
+from targets.models import Target
 
 from ..filters import Filters, filter_target_ids, quarter_label
 from ..selectors import PlanMeta, progress_series
 from .cells import Page
-from .charts import progress_chart, series_charts
+from .charts import progress_chart, series_charts, years_chart
 from .filter_bar import filter_bar, target_options
 from .formatting import missing, short_name
 from .frames import known, quarter_rows
@@ -43,6 +44,9 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
             note=_("条形为完成进度（已完成距离占基准值到目标值全程的比例），黑色竖线为序时进度；悬停查看计算依据。"),
         )
     )
+    yearly = mine[mine["record"].map(bool)]
+    if len(yearly):
+        page.charts.append(_years(meta, filters, name, yearly, labels, link))
     counts = mine["shown"].value_counts()
     page.context["metrics"] = [
         {"status": s.value, "label": labels.status[s], "symbol": s.symbol, "count": int(counts.get(s.value, 0))}
@@ -68,6 +72,21 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
     return page
 
 
+def _years(meta: PlanMeta, filters: Filters, name: str, yearly: pd.DataFrame, labels: Labels, link):
+    """The city's yearly duties, year by year."""
+    targets = [meta.targets.loc[t] for t in yearly["target_id"]]
+    return years_chart(
+        "years",
+        _("%(city)s 每年的任务：逐年完成情况（截至%(quarter)s）") % {"city": name, "quarter": filters.quarter_label},
+        [f"{t['code']} {short_name(t['name'], 20)}" for t in targets],
+        list(yearly["record"]),
+        [t["unit"] for t in targets],
+        labels,
+        _("目标"),
+        links=[link(t) for t in targets],
+    )
+
+
 def _series_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, ids: list[int]) -> int | None:
     """The target whose trend the page shows: the one asked for, else the first that has a status to judge."""
     wanted = meta.target_by_code(filters.get("target"))
@@ -89,9 +108,19 @@ def _quality_warnings(meta: PlanMeta, filters: Filters, mine: pd.DataFrame) -> l
             warnings.append((label, _("缺少基准值，无法计算序时进度")))
         elif not missing(r.actual_year):
             source = (int(r.actual_year), int(r.actual_quarter))
-            # A seasonal indicator in Q1–Q3 is judged on last year's 全年 value by design: not a late report.
+            # A seasonal indicator in Q1–Q3 is judged on last year's 全年 value by design, a yearly duty past its
+            # deadline on the deadline's quarter: neither is a late report.
             seasonal_rule = bool(target["seasonal"]) and filters.quarter < 4 and source == (filters.year - 1, 4)
-            if source != filters.period and not seasonal_rule:
+            due = _deadline_quarter(target)
+            yearly_rule = due is not None and filters.quarter > due and source == (filters.year, due)
+            if source != filters.period and not seasonal_rule and not yearly_rule:
                 period = quarter_label(*source)
                 warnings.append((label, _("本期未报送，沿用%(period)s的数值") % {"period": period}))
     return warnings
+
+
+def _deadline_quarter(target) -> int | None:
+    """The quarter of a yearly duty's deadline within the year (09-30 → 3; the year's end → 4); None for others."""
+    if target["recurrence"] != Target.Recurrence.YEARLY:
+        return None
+    return (int(target["deadline_in_year"][:2] or 12) - 1) // 3 + 1

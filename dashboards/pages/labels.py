@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from progress.choices import BaselineSource, ProjectionStatus, Status
+from progress.choices import BaselineSource, ProjectionStatus, Status, YearState
+from progress.selectors import YearOfDuty, year_strip
 from targets.models import Section
 
 from ..filters import quarter_label
@@ -24,6 +25,7 @@ class Labels:
         self.status = {s.value: str(s.label) for s in Status}
         self.baseline = {s.value: str(s.label) for s in BaselineSource}
         self.projection = {s.value: str(s.label) for s in ProjectionStatus}
+        self.year_state = {s.value: str(s.label) for s in YearState}
         self.english = (get_language() or "").startswith("en")
 
     def status_text(self, row) -> str:
@@ -49,6 +51,7 @@ def status_tip(row, unit: str, labels: Labels) -> str:
         lines.append(_("计算状态：%(status)s") % {"status": labels.status[row.status]})
     else:
         lines.append(_("状态：%(status)s") % {"status": labels.status[row.status]})
+    lines += year_lines(row, labels)
     if missing(row.actual):
         lines.append(_("实际值：无"))
     else:
@@ -70,6 +73,37 @@ def status_tip(row, unit: str, labels: Labels) -> str:
     lines.append(_("序时进度值：%(value)s") % {"value": num(row.expected) or "—"})
     lines.append(_("完成进度：%(ratio)s") % {"ratio": pct(row.progress_ratio) or "—"})
     lines.append(_("序时完成比：%(ratio)s") % {"ratio": two(row.schedule_ratio) or "—"})
+    return "\n".join(lines)
+
+
+def year_lines(row, labels: Labels) -> list[str]:
+    """A yearly duty's record in a tip: the strip of its years, how many were met, which were not, and where the
+    row's own year stands (docs/progress.md §15). Nothing for other targets."""
+    record = getattr(row, "record", None) or []
+    if missing(getattr(row, "years_due", None)) and not record:
+        return []
+    lines = [_("逐年：%(strip)s") % {"strip": year_strip(record)}] if record else []
+    if not missing(row.years_due):
+        lines.append(_("已完成 %(met)d 年，共到期 %(due)d 年") % {"met": row.years_met, "due": row.years_due})
+    unmet = [str(y.year) for y in record if y.state in (YearState.MISSED, YearState.NO_DATA)]
+    if unmet:
+        lines.append(_("未完成的年份：%(years)s") % {"years": "、".join(unmet)})
+    if getattr(row, "year_state", ""):
+        lines.append(_("%(year)d年：%(state)s") % {"year": row.year, "state": labels.year_state[row.year_state]})
+    return lines
+
+
+def year_tip(year: YearOfDuty, unit: str, labels: Labels) -> str:
+    """One year of a yearly duty: its verdict, its value against the target (or its 序时进度 while not due) and its
+    deadline."""
+    state = labels.year_state[year.state] if year.state else _("未计算")
+    lines = [_("%(year)d年：%(state)s") % {"year": year.year, "state": state}]
+    value = _("本年无报送") if missing(year.value) else f"{num(year.value)} {unit}"
+    lines.append(_("实际值：%(value)s") % {"value": value})
+    lines.append(_("目标值：%(value)s") % {"value": num(year.target) or "—"})
+    if year.state == YearState.NOT_DUE:
+        lines.append(_("序时进度值：%(value)s") % {"value": num(year.expected) or "—"})
+    lines.append(_("期限：%(date)s") % {"date": year.deadline.isoformat()})
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from progress.choices import Status
+from progress.selectors import year_strip
 
 from .. import figures
 from ..filters import Filters, filter_target_ids
@@ -89,6 +90,7 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
                 cell(num(r.expected), "num"),
                 cell(num(r.target_value), "num"),
                 cell(num(r.gap), "num"),
+                cell(year_strip(r.record), "code"),
             ]
         )
     columns = [_("名次"), _("城市"), _("状态"), _("序时完成比"), _("实际值"), _("序时进度值"), _("目标值")]
@@ -98,9 +100,12 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
         figures.ranking_bars(
             **bars.series(), axis_title=_("序时完成比（1 = 在序时进度线上）"), axis_range=[-1.05, 1.25]
         ),
-        [*columns, _("距目标差距")],
+        [*columns, _("距目标差距"), _("逐年完成情况")],
         table,
-        note=_("已达标的城市排在前面，其余按序时完成比（完成进度 ÷ 时间进度，限于 −1…1）由高到低。"),
+        note=_(
+            "已达标的城市排在前面，其余按序时完成比（完成进度 ÷ 时间进度，限于 −1…1）由高到低；"
+            "每年的任务按逐年平均完成比，未完成的年份计入。"
+        ),
     )
 
 
@@ -111,7 +116,7 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
         result = rollup_shown(mine.assign(key=mine["area_id"]), "key")
         result = result.sort_values(["score", "mean_schedule_ratio"], ascending=False, na_position="last")
     else:
-        result = pd.DataFrame(columns=["key", "score", "mean_schedule_ratio", "total", *Status.values])
+        result = pd.DataFrame(columns=["key", "score", "mean_schedule_ratio", "total", "years_missed", *Status.values])
     bars, table = figures.RankingBars(), []
     for rank, r in enumerate(result.itertuples(index=False), start=1):
         area_id = int(r.key)
@@ -136,9 +141,11 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
                 cell(two(r.mean_schedule_ratio), "num"),
                 *count_cells(counts),
                 cell(int(r.total), "num"),
+                cell(int(r.years_missed), "num"),
             ]
         )
     columns = [_("名次"), _("城市"), _("得分"), _("评级"), _("平均序时完成比"), *labels.status_columns(), _("合计")]
+    columns.append(_("每年任务未完成年次"))
     figure = None
     if bars:
         figure = figures.ranking_bars(**bars.series(), axis_title=_("平均得分（−5…+5）"), axis_range=[-5.2, 5.2])
@@ -150,6 +157,7 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
         table,
         note=_(
             "每项评估得分：已达标 5 分，其余按序时完成比换算到 −5…+5（0.95 → 2.5，0.60 → 0，0 → −2.5）；"
-            "城市得分为其各项评估的平均。选择章节、部门或专栏可只排该范围的目标，选择目标则按单个目标排名。"
+            "城市得分为其各项评估的平均；每年的任务按逐年平均完成比计分，未完成的年份另列。"
+            "选择章节、部门或专栏可只排该范围的目标，选择目标则按单个目标排名。"
         ),
     )

@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from progress.choices import Status
-from targets.models import Responsibility
+from progress.selectors import year_strip, yearly_records
+from targets.models import Responsibility, Target
 from targets.plan_text import sentence_around
 
 from .. import figures
 from ..filters import Filters, all_quarters, quarter_code
 from ..selectors import PlanMeta, progress_series
 from .cells import Chart, Page, cell
-from .charts import series_charts
+from .charts import series_charts, years_chart
 from .filter_bar import filter_bar
 from .formatting import hover, missing, num, pct
 from .frames import known
@@ -37,6 +38,8 @@ def target_page(meta: PlanMeta, filters: Filters, target_id: int) -> Page:
         current = now[now["area_id"] == province]
         if len(current):
             page.context["province_status"] = status_cell(next(current.itertuples(index=False)), t["unit"], labels)
+    if t["recurrence"] == Target.Recurrence.YEARLY:
+        page.charts.append(_years(meta, filters, t, target_id, labels, page.context["plan"]))
     page.charts.append(_gaps_chart(meta, filters, t, now[now["area_id"] != province], labels))
     page.charts.append(_trends_chart(meta, filters, t, series[series["area_id"] != province], mine, labels))
     page.context["filters"] = filter_bar(meta, filters, labels, ["quarter", "city"])
@@ -57,6 +60,7 @@ def _plan_facts(meta: PlanMeta, t, target_id: int, labels: Labels) -> dict:
         "name": t["name"],
         "goal": t["value_display"],
         "year": int(t["target_year"]),
+        "years": f"{int(t['first_year'])}—{int(t['last_year'])}" if t["recurrence"] == Target.Recurrence.YEARLY else "",
         "binding": bool(t["binding"]),
         "sentence": sentence.partition(t["source_text"]),
         "section": f"{t['section']} {meta.sections.loc[t['section'], 'title']}" if in_plan else "",
@@ -67,6 +71,34 @@ def _plan_facts(meta: PlanMeta, t, target_id: int, labels: Labels) -> dict:
         "lead": departments(Responsibility.Role.LEAD),
         "cooperating": departments(Responsibility.Role.COOPERATING),
     }
+
+
+def _years(meta: PlanMeta, filters: Filters, t, target_id: int, labels: Labels, plan: dict) -> Chart:
+    """A yearly duty year by year in every area it is assessed for, the province first; the province's strip goes
+    into the plan facts."""
+    records = yearly_records(year=filters.year, quarter=filters.quarter, target_ids=[target_id])
+    areas = [a for a in [meta.province_id, *meta.reporting_area_ids, *meta.areas.index] if (target_id, a) in records]
+    areas = list(dict.fromkeys(areas))
+    if filters.city:
+        areas = [a for a in areas if a in (meta.province_id, meta.area_by_code(filters.city))]
+    plan["strip"] = year_strip(records.get((target_id, meta.province_id), []))
+
+    def link(area_id: int) -> str:
+        if area_id not in meta.reporting_area_ids:
+            return ""
+        code = meta.areas.loc[area_id, "code"]
+        return reverse("dash_city", args=[code]) + filters.query(city=None, target=t["code"]) + "#series"
+
+    return years_chart(
+        "years",
+        _("各地区逐年完成情况（截至%(quarter)s）") % {"quarter": filters.quarter_label},
+        [_("全省") if a == meta.province_id else area_name(meta, a, labels) for a in areas],
+        [records[(target_id, a)] for a in areas],
+        [t["unit"]] * len(areas),
+        labels,
+        _("地区"),
+        links=[link(a) for a in areas],
+    )
 
 
 def _gaps_chart(meta: PlanMeta, filters: Filters, t, others: pd.DataFrame, labels: Labels) -> Chart:

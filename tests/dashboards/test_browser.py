@@ -146,7 +146,7 @@ def test_every_dashboard_page_in_a_browser(live_server, transactional_db, make_u
     browser.open("/dashboard/city/210100/?target=1-02")
     title = browser.page.locator("#progress .status-cell .st").first.get_attribute("title")
     assert "实际值：" in title and "基准值：" in title and "序时进度值：" in title
-    assert browser.check_charts() == 3  # progress bars, series, 同比
+    assert browser.check_charts() == 4  # progress bars, the yearly duties year by year, series, 同比
     browser.shot("city")
     for name, path in [
         ("league", "/dashboard/league/"),
@@ -154,6 +154,7 @@ def test_every_dashboard_page_in_a_browser(live_server, transactional_db, make_u
         ("departments", "/dashboard/departments/"),
         ("department", "/dashboard/departments/eco/"),
         ("target", "/dashboard/targets/1-02/"),
+        ("target-yearly", "/dashboard/targets/2.5.6-08/"),
         ("map", "/dashboard/map/"),
         ("map-status", "/dashboard/map/?colour=status&indicator=pm25"),
     ]:

@@ -4,7 +4,7 @@ colour progress.choices.Status gives it, which the figures read directly."""
 import re
 from pathlib import Path
 
-from progress.choices import Status
+from progress.choices import Status, YearState
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "app.css"
 
@@ -17,3 +17,10 @@ def test_the_stylesheet_colours_each_badge_as_the_registry_does():
         border = re.search(rf"\.st-border-{status.value} \{{ border-left-color: (#[0-9A-Fa-f]{{6}});", css)
         assert badge and badge.group(1).upper() == status.colour.upper(), status
         assert border and border.group(1).upper() == status.colour.upper(), status
+
+
+def test_the_stylesheet_colours_each_year_of_a_yearly_duty_as_the_registry_does():
+    css = STYLESHEET.read_text(encoding="utf-8")
+    for state in YearState:
+        badge = re.search(rf"\.st-{state.value} \{{ border-color: (#[0-9A-Fa-f]{{6}});", css)
+        assert badge and badge.group(1).upper() == state.colour.upper(), state

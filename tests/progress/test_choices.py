@@ -1,7 +1,7 @@
 """One vocabulary: the statuses the engine gives are exactly the registry's (progress/choices.py), which the models
 store and the pages show. Fails if the engine, the models or the registry drift apart."""
 
-from progress.choices import BaselineSource, ProjectionStatus, SdgStatus, Status
+from progress.choices import BaselineSource, ProjectionStatus, SdgStatus, Status, YearState
 
 from .test_engine import assignment, at, obs, run
 
@@ -46,7 +46,7 @@ def test_the_engine_and_the_models_store_the_same_codes():
     from progress.models import Progress, StatusOverride
 
     result = every_kind()
-    for column in ("status", "sdg_status", "projection_status", "baseline_source"):
+    for column in ("status", "sdg_status", "projection_status", "baseline_source", "year_state"):
         stored = [code for code, _label in Progress._meta.get_field(column).choices]
         assert list(result[column].cat.categories) == stored, column
     assert [code for code, _label in StatusOverride._meta.get_field("status").choices] == Status.values
@@ -59,3 +59,15 @@ def test_every_status_is_shown_by_its_own_colour_symbol_and_rank():
     assert Status.best_first()[0] == Status.ACHIEVED
     assert {s for s in Status if s.behind} == {Status.AT_RISK, Status.OFF_TRACK, Status.REGRESSING, Status.OVERDUE}
     assert all(isinstance(s.colour, str) and s.colour.startswith("#") for s in [*Status, *SdgStatus])
+
+
+def test_a_yearly_duty_gives_every_year_state_and_only_registry_statuses():
+    from .test_yearly import yearly
+
+    rows = [yearly(value=2.0)]
+    result = run(rows, [obs(10, 100, 2022, 4, 2.0), obs(10, 100, 2023, 4, 1.0)], through=(2025, 2))
+    assert list(result["year_state"].cat.categories) == YearState.values
+    assert set(result["year_state"].dropna().astype(str)) == set(YearState.values)
+    assert set(result["status"].astype(str)) <= set(Status.values)
+    assert len({s.symbol for s in YearState}) == len(YearState)
+    assert {s for s in YearState if s.behind} == {YearState.MISSED, YearState.NO_DATA}

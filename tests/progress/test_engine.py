@@ -504,3 +504,23 @@ def test_rollup():
     assert a.furthest_behind == [(11, 4, 1.2), (11, 3, 0.5), (10, 2, 0.3)]
     assert result.loc["B"].furthest_behind == [(12, 6, 0.7)] and result.loc["C"].off_track == 1
     assert result.loc["B"].score == pytest.approx(25 / 6 * 0.3 - 2.5)
+    assert result.loc["A"].years_missed == 0  # no yearly duty among them
+
+
+def test_rollup_counts_the_missed_years_of_yearly_duties():
+    progress = pd.DataFrame(
+        {
+            "target_id": [1, 2, 3, 1, 2],
+            "area_id": [10, 10, 10, 11, 11],
+            "status": ["off_track", "off_track", "on_track", "achieved", "no_data"],
+            "schedule_ratio": [0.625, 0.5, 1.0, 1.0, np.nan],
+            "gap_share": [1.0, 0.5, np.nan, -0.5, np.nan],
+            "years_met": pd.array([2, 1, pd.NA, 4, 0], dtype="Int64"),
+            "years_due": pd.array([4, 2, pd.NA, 4, 3], dtype="Int64"),  # area 11 never reported on target 2
+        }
+    )
+    groups = progress[["target_id", "area_id"]].assign(city=progress["area_id"])
+    result = rollup(progress, groups, "city").set_index("city")
+    assert result.loc[10].years_missed == 3 and result.loc[11].years_missed == 0
+    # 沈阳's drills at 2025 Q4, r = 0.625: 50/7·0.625 − 30/7 = 0.179 instead of 5 for a city that met every year
+    assert result.loc[10].score == pytest.approx((50 / 7 * 0.625 - 30 / 7 + 25 / 6 * 0.5 - 2.5 + 20 / 7) / 3)

@@ -153,6 +153,10 @@ def test_recompute_progress_command_and_export(plan, observe, capsys):
         "gap",
         "status",
         "projection",
+        "year_state",
+        "years_met",
+        "years_due",
+        "year_record",
     ]
     sy = next(r for r in rows if (r["target_code"], r["area_code"]) == ("1-02", "210100"))
     assert (float(sy["actual"]), float(sy["expected"]), sy["status"]) == (36.0, 35.2, "at_risk")
@@ -238,6 +242,10 @@ def _target_form(target):
         "unit_en",
         "name_en",
         "target_year",
+        "recurrence",
+        "first_year",
+        "last_year",
+        "deadline_in_year",
         "baseline_year",
         "baseline_value",
         "scope",

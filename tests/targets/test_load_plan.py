@@ -65,6 +65,10 @@ def test_export_plan_lists_every_commitment_with_its_departments(plan):
         "baseline_year",
         "baseline_value",
         "target_year",
+        "recurrence",
+        "first_year",
+        "last_year",
+        "deadline_in_year",
         "scope",
         "lead_departments",
         "cooperating_departments",
@@ -77,6 +81,15 @@ def test_export_plan_lists_every_commitment_with_its_departments(plan):
     by_code = {row["code"]: row for row in rows}
     sample = plan.targets[0]
     assert by_code[sample["code"]]["source_text"] == sample["source"]
+    lists = by_code["2.2.1-04"]  # 每年9月底前完成应急减排措施清单制（修）订
+    assert [lists[k] for k in ("recurrence", "first_year", "last_year", "deadline_in_year", "target_value")] == [
+        "yearly",
+        "2022",
+        "2025",
+        "09-30",
+        "2025-09-30",
+    ]
+    assert (by_code[sample["code"]]["recurrence"], by_code[sample["code"]]["first_year"]) == ("once", "")
 
 
 def test_every_department_answers_for_something(plan):

@@ -126,3 +126,61 @@ def test_a_misquoted_source_is_refused(tmp_path):
     with pytest.raises(PlanFixtureError) as error:
         read_plan_fixture(tmp_path)
     assert error.value.problems == ["x.yaml: 1-01: value '33' does not appear in its source"]
+
+
+def test_every_duty_the_plan_sets_every_year_is_a_yearly_target():
+    yearly = [t for t in FIXTURE.targets if t["recurrence"] == "yearly"]
+    covered = [(t["source_offset"], t["source_offset"] + len(t["source"])) for t in yearly]
+    every_year = [m.start() for m in re.finditer("每年", PLAN)]
+    assert len(every_year) == 6  # 9月底前 lists, oil-vapour checks, spot checks, demonstration counties, two drills
+    assert [at for at in every_year if not any(start <= at < end for start, end in covered)] == []
+    for t in yearly:
+        # "十四五"期间 runs from 2021; every other yearly duty from 2022, the plan's own year; all end with 2025.
+        assert (t["first_year"], t["last_year"]) == (2021 if "十四五" in t["source"] else 2022, 2025), t["code"]
+        dated = re.search(r"每年(\d+)月底前", t["source"])
+        assert t.get("deadline_in_year") == (f"{int(dated.group(1)):02d}-30" if dated else None), t["code"]
+
+
+def _fixture_with_targets(tmp_path, targets_yaml: str, indicators_yaml: str):
+    for name in ("areas", "departments", "sections", "measures", "special_columns"):
+        (tmp_path / f"{name}.yaml").write_text((PLAN_DIR / f"{name}.yaml").read_text("utf-8"), "utf-8")
+    for folder in ("projects", "indicators", "targets"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "indicators" / "x.yaml").write_text(indicators_yaml, "utf-8")
+    (tmp_path / "targets" / "x.yaml").write_text(targets_yaml, "utf-8")
+    with pytest.raises(PlanFixtureError) as error:
+        read_plan_fixture(tmp_path)
+    return error.value.problems
+
+
+def test_a_yearly_duty_that_is_not_read_year_by_year_is_refused(tmp_path):
+    indicators = (
+        "- {code: drills, name: 演练次数, unit: 次, kind: count, direction: higher, min_value: 0, max_value: 50,"
+        " aggregation: sum, reported_by: city, seasonal: true}\n"
+        "- {code: lists, name: 清单, unit: '%', kind: completion, direction: higher, min_value: 0, max_value: 100,"
+        " aggregation: mean, reported_by: city}\n"
+    )
+    row = "section: '2.5.6', measure: M2.5.6-1, name: x, unit: 次, scope: each_city, source: 市级及化工园区每年2次"
+    targets = "".join(
+        f"- {{code: '{code}', {row}, {fields}}}\n"
+        for code, fields in [
+            ("A", "indicator: drills, comparator: ge, value: 2, target_year: 2022"),
+            ("B", "indicator: drills, comparator: le, value: 2, target_year: 2025, recurrence: yearly,"
+                  " first_year: 2022, last_year: 2025"),
+            ("C", "indicator: drills, comparator: ge, value: 2, target_year: 2024, recurrence: yearly,"
+                  " first_year: 2022, last_year: 2025, deadline_in_year: '02-29'"),
+            ("D", "indicator: lists, comparator: done_by, deadline: 2022-09-30, target_year: 2025, recurrence: yearly,"
+                  " first_year: 2022, last_year: 2025, deadline_in_year: '09-30'"),
+            ("E", "indicator: drills, comparator: ge, value: 2, target_year: 2025, first_year: 2022"),
+        ]
+    )  # fmt: skip
+    assert _fixture_with_targets(tmp_path, targets, indicators) == [
+        "x.yaml: A: the plan sets it every year (每年): recurrence yearly",
+        "x.yaml: B: a yearly target is ge or done_by: each year starts from zero",
+        "x.yaml: C: a yearly target's target_year is its last_year",
+        "x.yaml: C: deadline_in_year must be a day every year has, as MM-DD (每年9月底前 → 09-30)",
+        "x.yaml: D: a yearly target's indicator must restart every January (seasonal: true)",
+        "x.yaml: D: a yearly done_by target's deadline is that of its last year, 2025-09-30",
+        "x.yaml: E: the plan sets it every year (每年): recurrence yearly",
+        "x.yaml: E: first_year belongs to a yearly target",
+    ]

@@ -34,3 +34,10 @@ def test_plan_page_query_count_is_bounded(client, province_user, django_assert_m
     client.force_login(province_user)
     with django_assert_max_num_queries(15):
         client.get(reverse("plan_outline"))
+
+
+def test_the_plan_page_shows_a_yearly_duty_as_due_every_year(client, province_user):
+    client.force_login(province_user)
+    page = client.get(reverse("plan_outline")).content.decode()
+    row = page[page.index('<tr id="t2.5.6-08">') :].split("</tr>")[0]
+    assert "≥ 2 次（每年）" in row and "<td>2022—2025</td>" in row

@@ -121,3 +121,20 @@ def test_a_per_area_value_revised_inline_is_kept_too(admin_client_for, plan):
     value.refresh_from_db()
     assert value.value == target.area_values.get(area__code="210100").value
     assert PlanRevision.objects.get().new_value == value.value
+
+
+def test_a_yearly_duty_is_revised_like_any_field_and_keeps_its_rules(admin_client_for, plan):
+    target = Target.objects.get(code="2.2.1-04")  # 每年9月底前完成应急减排措施清单制（修）订
+    why = {"revision_reason": "省政府决定清单修订期限提前至每年8月底。", "revision_document": "辽政办发〔2024〕9号"}
+    response = _revise(admin_client_for, target, deadline_in_year="02-29", **why)
+    assert "deadline_in_year" in response.context["adminform"].form.errors
+    response = _revise(admin_client_for, target, deadline_in_year="08-31", **why)  # the deadline left at 2025-09-30
+    assert "deadline" in response.context["adminform"].form.errors
+    response = _revise(admin_client_for, target, deadline_in_year="08-31", deadline="2025-08-31", **why)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    changed = set(PlanRevision.objects.values_list("field", "old_value", "new_value"))
+    assert changed == {("deadline_in_year", "09-30", "08-31"), ("deadline", "2025-09-30", "2025-08-31")}
+    with pytest.raises(SystemExit):  # load_plan keeps the revision and lists the conflict
+        call_command("load_plan", stdout=io.StringIO(), stderr=io.StringIO())
+    target.refresh_from_db()
+    assert (target.deadline_in_year, target.value_display) == ("08-31", "✓ 08-31（每年）")

@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from progress.selectors import EXPORT_COLUMNS, progress_export_rows
+from progress.selectors import EXPORT_FIELDS, progress_export_rows
 
 
 class Command(BaseCommand):
@@ -19,8 +19,6 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
-        writer = csv.DictWriter(
-            self.stdout, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n", extrasaction="ignore"
-        )
+        writer = csv.DictWriter(self.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
