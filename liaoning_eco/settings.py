@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     # The project's apps, bottom layer first (the import contract in pyproject.toml holds them to this order).
+    "audit",
     "indicators",
     "accounts",
     "targets",
