@@ -7,9 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from uploads.api import UploadViewSet
+from uploads.approval_api import QuarterApprovalViewSet
 
 router = DefaultRouter()
 router.register("uploads", UploadViewSet, basename="upload")
+router.register("approvals", QuarterApprovalViewSet, basename="approval")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

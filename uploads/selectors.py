@@ -9,7 +9,7 @@ from indicators.models import Area, Indicator
 from indicators.periods import previous_quarter, quarters_between, submission_deadline
 from targets.models import Target, TargetAreaValue
 
-from .models import Observation, Upload
+from .models import Observation, QuarterApproval, Upload
 from .workbooks import TemplateRow
 
 
@@ -105,6 +105,11 @@ class CompletenessCell:
     status: str  # on_time | late | missing | rejected | pending | not_due
     upload: Upload | None
     label: str
+    approval: QuarterApproval | None = None  # submitted, approved (locked), returned or unlocked
+
+    @property
+    def approved(self) -> bool:
+        return self.approval is not None and self.approval.is_locked
 
 
 COMPLETENESS_LABELS = {
@@ -118,7 +123,8 @@ COMPLETENESS_LABELS = {
 
 
 def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) -> tuple[list, list, dict]:
-    """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter (two queries)."""
+    """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter, with the quarter's
+    approval (three queries)."""
     areas = list(Area.objects.reporting())
     quarters = quarters_between(start, end)
     uploads = (
@@ -133,6 +139,12 @@ def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) ->
         if upload.status in (Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED) and key not in first_accepted:
             first_accepted[key] = upload
         last_seen[key] = upload
+    approvals = {
+        (a.area_id, a.year, a.quarter): a
+        for a in QuarterApproval.objects.filter(area__in=areas, year__gte=start[0], year__lte=end[0]).select_related(
+            "decided_by"
+        )
+    }
     grid = {}
     for area in areas:
         for year, quarter in quarters:
@@ -149,5 +161,7 @@ def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) ->
                 status, upload = "pending", latest
             else:
                 status, upload = ("missing" if today > deadline else "not_due"), None
-            grid[key] = CompletenessCell(status=status, upload=upload, label=COMPLETENESS_LABELS[status])
+            grid[key] = CompletenessCell(
+                status=status, upload=upload, label=COMPLETENESS_LABELS[status], approval=approvals.get(key)
+            )
     return areas, quarters, grid

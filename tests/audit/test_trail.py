@@ -44,7 +44,8 @@ def test_postgresql_itself_refuses_to_change_or_delete_an_entry(auditor):
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists on PostgreSQL only")
     entry = record(Kind.REPORT_DOWNLOADED, "下载报告", actor=auditor)
-    for sql in ("UPDATE audit_auditentry SET summary = 'x' WHERE id = %s", "DELETE FROM audit_auditentry WHERE id = %s"):
+    statements = ("UPDATE audit_auditentry SET summary = 'x' WHERE id = %s", "DELETE FROM audit_auditentry WHERE id=%s")
+    for sql in statements:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).summary == "下载报告"
