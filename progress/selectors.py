@@ -15,8 +15,14 @@ EXPORT_COLUMNS = {
     "gap": "gap",
     "status": "status",
     "projection": "projection",
+    # Where the actual value comes from: its quarter (earlier when carried forward), its upload and the note with it.
+    "actual_year": "actual_year",
+    "actual_quarter": "actual_quarter",
+    "upload": "actual_observation__upload_id",
+    "note": "actual_observation__note",
 }
-_TEXT_COLUMNS = {"target_code", "area_code", "status"}
+_TEXT_COLUMNS = {"target_code", "area_code", "status", "note"}
+_WHOLE_COLUMNS = {"actual_year", "actual_quarter", "upload"}
 
 
 def progress_export_rows(*, year: int, quarter: int) -> list[dict]:
@@ -28,7 +34,9 @@ def progress_export_rows(*, year: int, quarter: int) -> list[dict]:
     )
     return [
         {
-            name: value if name in _TEXT_COLUMNS else ("" if value is None else round(value, 6))
+            name: (value or "")
+            if name in _TEXT_COLUMNS
+            else ("" if value is None else value if name in _WHOLE_COLUMNS else round(value, 6))
             for name, value in zip(EXPORT_COLUMNS, values, strict=True)
         }
         for values in rows

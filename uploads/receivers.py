@@ -22,7 +22,8 @@ SUPERSEDED_SHOWN = 50  # the entry lists the first values replaced; the report l
 
 @receiver(post_init, sender=Upload)
 def remember_status(sender, instance, **kwargs):
-    instance._audited_status = None if instance._state.adding else instance.status
+    # Read from __dict__: a row loaded without its status (.only()) must not fetch it here.
+    instance._audited_status = instance.__dict__.get("status") if instance.pk is not None else None
 
 
 def _details(upload: Upload) -> dict:
