@@ -6,12 +6,14 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from reports.api import ReportViewSet
 from uploads.api import UploadViewSet
 from uploads.approval_api import QuarterApprovalViewSet
 
 router = DefaultRouter()
 router.register("uploads", UploadViewSet, basename="upload")
 router.register("approvals", QuarterApprovalViewSet, basename="approval")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +21,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("uploads/", include("uploads.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

@@ -170,7 +170,9 @@ def test_export_progress_writes_a_formula_typed_in_an_uploaded_note_as_text(plan
 
     from uploads.services import process_upload, receive_upload
 
-    csv_text = 'area_code,indicator_code,year,quarter,value,note\n210100,pm25,2024,4,36,"=HYPERLINK(""http://x"",""y"")"\n'
+    csv_text = (
+        'area_code,indicator_code,year,quarter,value,note\n210100,pm25,2024,4,36,"=HYPERLINK(""http://x"",""y"")"\n'
+    )
     upload = receive_upload(file=ContentFile(csv_text.encode(), name="n.csv"), user=admin_user, queue=False)
     assert process_upload(upload.pk, recompute=False).status == "accepted"
     recompute_progress(through=(2024, 4))
