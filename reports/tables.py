@@ -118,12 +118,12 @@ def build_figures(scope: ReportScope) -> Figures:
         Q(pk__in=progress.values("actual_observation_id")) | Q(pk__in=progress.values("baseline_observation_id"))
     )
     observations = observations_with_uploads(used)
-    rows["actual_approved"] = rows["actual_observation_id"].map(observations["approved"]).fillna(False).astype(bool)
+    rows["actual_approved"] = rows["actual_observation_id"].map(observations["approved"]).eq(True)
     derived = rows["actual_derived_from"].notna()
     rows.loc[derived, "actual_approved"] = _every_city_approved(rows.loc[derived])
-    rows["baseline_approved"] = rows["baseline_observation_id"].map(observations["approved"]).fillna(False).astype(
-        bool
-    ) | rows["baseline_source"].isin([BaselineSource.PLAN, BaselineSource.ZERO])
+    rows["baseline_approved"] = rows["baseline_observation_id"].map(observations["approved"]).eq(True) | rows[
+        "baseline_source"
+    ].isin([BaselineSource.PLAN, BaselineSource.ZERO])
     return Figures(rows=rows, observations=observations)
 
 
@@ -226,7 +226,9 @@ def provenance_table(figures: Figures) -> Table:
         part = part.rename(columns={value: "value", observation: "observation_id"}).assign(figure=figure)
         if figure == "实际值":
             part["derived_from"] = rows.loc[part.index, "actual_derived_from"]
-            part["source"] = part["derived_from"].map(lambda n: f"由 {int(n)} 个城市数值汇总" if n == n else "上传数据")
+            part["source"] = part["derived_from"].map(
+                lambda n: "上传数据" if pd.isna(n) else f"由 {int(n)} 个城市数值汇总"
+            )
         else:
             part["source"] = rows.loc[part.index, "baseline_source"].map(labels(BaselineSource))
         parts.append(part)
