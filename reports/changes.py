@@ -143,7 +143,7 @@ def approvals_table(scope: ReportScope, area_ids: list[int]) -> Table:
 def completeness_table(scope: ReportScope) -> Table:
     """Per reporting unit: on time, late or missing, the upload, and whether the quarter is approved."""
     period = (scope.year, scope.quarter)
-    areas, _quarters, grid = completeness_grid(start=period, end=period, today=timezone.localdate())
+    areas, _quarters, grid = completeness_grid(start=period, end=period, today=timezone.localdate(), approvals=True)
     records = []
     for area in areas:
         if scope.area and area.code != scope.area:

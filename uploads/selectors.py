@@ -122,9 +122,11 @@ COMPLETENESS_LABELS = {
 }
 
 
-def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) -> tuple[list, list, dict]:
-    """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter, with the quarter's
-    approval (three queries)."""
+def completeness_grid(
+    *, start: tuple[int, int], end: tuple[int, int], today, approvals: bool = False
+) -> tuple[list, list, dict]:
+    """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter (two queries); with
+    approvals=True each cell also carries the quarter's approval (a third query)."""
     areas = list(Area.objects.reporting())
     quarters = quarters_between(start, end)
     uploads = (
@@ -139,12 +141,8 @@ def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) ->
         if upload.status in (Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED) and key not in first_accepted:
             first_accepted[key] = upload
         last_seen[key] = upload
-    approvals = {
-        (a.area_id, a.year, a.quarter): a
-        for a in QuarterApproval.objects.filter(area__in=areas, year__gte=start[0], year__lte=end[0]).select_related(
-            "decided_by"
-        )
-    }
+    approved = QuarterApproval.objects.filter(area__in=areas, year__gte=start[0], year__lte=end[0])
+    approvals = {(a.area_id, a.year, a.quarter): a for a in approved.select_related("decided_by")} if approvals else {}
     grid = {}
     for area in areas:
         for year, quarter in quarters:

@@ -151,7 +151,7 @@ def completeness(request):
     except ValueError:
         year = latest_year
     end = min((year, 4), latest_closed_quarter())
-    areas, quarters, grid = completeness_grid(start=(year, 1), end=end, today=today())
+    areas, quarters, grid = completeness_grid(start=(year, 1), end=end, today=today(), approvals=True)
     rows = [(area, [grid[(area.pk, y, q)] for y, q in quarters]) for area in areas]
     counts = Counter(cell.status for cell in grid.values())
     legend = [(status, label, counts[status]) for status, label in COMPLETENESS_LABELS.items()]

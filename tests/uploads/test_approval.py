@@ -155,7 +155,7 @@ def test_the_web_buttons_take_each_step_and_the_completeness_grid_shows_approval
     assert "已提交审核" in grid_page and "审核通过</button>" in grid_page
     response = client.post(url, {"action": "approve", "next": reverse("completeness")})
     assert response.url == reverse("completeness")
-    _, _, grid = completeness_grid(start=(2024, 1), end=(2024, 4), today=datetime.date(2025, 1, 1))
+    _, _, grid = completeness_grid(start=(2024, 1), end=(2024, 4), today=datetime.date(2025, 1, 1), approvals=True)
     assert grid[(shenyang.pk, 2024, 2)].approved and not grid[(shenyang.pk, 2024, 1)].approved
     page = client.get(detail).content.decode()
     assert "审核通过（已锁定）" in page and 'id="approval-unlock"' not in page  # only an administrator unlocks
