@@ -11,6 +11,8 @@ Beside each, the time to read the same rows from the Progress table. Runs on a f
 """
 
 import io
+import os
+import platform
 import resource
 import sys
 import time
@@ -50,12 +52,14 @@ def timed(fn, *args):
 
 
 def write_measured(report, writer) -> tuple[float, float, int]:
-    """Seconds, the writer's own peak Python allocation (MB), and the file's size."""
+    """Seconds (a plain run), the writer's own peak Python allocation in MB (a second run under tracemalloc, which
+    slows Python down), and the file's size."""
     out = io.BytesIO()
-    tracemalloc.start()
     started = time.perf_counter()
     writer(report, out)
     seconds = time.perf_counter() - started
+    tracemalloc.start()
+    writer(report, io.BytesIO())
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
     return seconds, peak, len(out.getvalue())
@@ -146,10 +150,13 @@ def _first_rows(report, n: int):
 
 
 def run() -> None:
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at the start · Python {platform.python_version()}")
     results = {}
     demo_phase(results)
     scale_phase(results)
     print()
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (a shared machine: figures move with it)")
     for key, goal in GOALS.items():
         ok = results[key] <= goal
         print(f"  {'PASS' if ok else 'FAIL'}  {key:<12} ≤ {goal:g} s   {results[key]:.2f} s")

@@ -19,11 +19,12 @@ from .charts import status_bars
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page otherwise
 UNAPPROVED_MARK = "※"
 OVERRIDE_MARK = "†"
-# Fixed column widths (per cent) for the long table: WeasyPrint then lays it out without measuring every cell first.
-DETAIL_WIDTHS = [6, 22, 7, 9, 7, 9, 6, 6, 6, 5, 6, 6, 5]
+# The long table in print: ten columns (each cell costs WeasyPrint layout time; the unit goes with the name, the
+# quarter a carried value came from with the value). The XLSX and CSV keep every column.
+DETAIL_WIDTHS = [6, 30, 7, 11, 7, 7, 7, 6, 7, 12]
 DETAIL_COLUMNS = [
-    "target_code", "target_name", "area_name", "unit", "actual", "actual_period", "baseline", "target_value",
-    "expected", "progress_ratio", "gap", "final_status", "projection",
+    "target_code", "target_name", "area_name", "actual", "baseline", "target_value", "expected", "progress_ratio",
+    "gap", "final_status",
 ]  # fmt: skip
 
 
@@ -58,11 +59,14 @@ def _detail(report: Report) -> Table:
     rows = report.figures.rows
     frame = table.frame.copy()
     actual = frame["actual"].map(lambda v: "" if pd.isna(v) else _number(v))
+    actual = actual.where(frame["carried"] != "是", actual + "（" + frame["actual_period"] + "）")
     frame["actual"] = actual.where(rows["actual_approved"] | rows["actual"].isna(), actual + UNAPPROVED_MARK)
+    frame["target_name"] = frame["target_name"] + "（" + frame["unit"] + "）"
     frame["final_status"] = frame["final_status"].where(
         rows["override_status"].isna(), frame["final_status"] + OVERRIDE_MARK
     )
-    columns = [c if c.key != "actual" else type(c)(c.key, c.label, "text", c.width) for c in table.columns]
+    relabel = {"actual": "实际值（结转自）", "target_name": "目标名称（单位）"}
+    columns = [type(c)(c.key, relabel[c.key], "text", c.width) if c.key in relabel else c for c in table.columns]
     return Table(table.name, table.title, columns, frame)
 
 
