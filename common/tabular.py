@@ -20,6 +20,7 @@ from .spreadsheets import neutralise
 from .times import local_iso
 
 TEXT, NUMBER, INTEGER, TIME = "text", "number", "integer", "time"
+CHUNK_ROWS = 5_000  # rows turned into Python values at a time: the writers' memory does not grow with the table
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ class Table:
     @property
     def headers(self) -> list[str]:
         return [c.label for c in self.columns]
+
+    def chunks(self):
+        """The table in slices of CHUNK_ROWS rows, each a Table of its own."""
+        for start in range(0, max(len(self.frame), 1), CHUNK_ROWS):
+            yield Table(self.name, self.title, self.columns, self.frame.iloc[start : start + CHUNK_ROWS])
 
     def column_values(self, column: Column) -> list:
         """The column as plain Python values, as a file gets them: None for missing, formula-safe text."""
@@ -84,36 +90,52 @@ def write_xlsx(tables: list[Table], target) -> None:
             sheet.set_column(position, position, column.width)
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, table.headers, header)
-        columns = [table.column_values(c) for c in table.columns]
-        kinds = [c.kind for c in table.columns]
-        for row, values in enumerate(zip(*columns, strict=True), start=1):
-            for position, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-                if value is None:
-                    continue
-                if kind == TIME:
-                    sheet.write_datetime(row, position, _naive_local(value), when)
-                elif kind == TEXT:
-                    sheet.write_string(row, position, value)
-                else:
-                    sheet.write_number(row, position, value)
+        row = 1
+        for chunk in table.chunks():
+            row = _write_rows(sheet, chunk, row, when)
         sheet.autofilter(0, 0, max(len(table.frame), 1), max(len(table.columns) - 1, 0))
     workbook.close()
 
 
+def _write_rows(sheet, table: Table, row: int, when) -> int:
+    """Write the table's rows from `row` on, one column's writer per cell type; returns the next free row."""
+    writers = []
+    for column in table.columns:
+        if column.kind == TIME:
+            writers.append(lambda r, c, v: sheet.write_datetime(r, c, _naive_local(v), when))
+        elif column.kind == TEXT:
+            writers.append(sheet.write_string)
+        else:
+            writers.append(sheet.write_number)
+    columns = [table.column_values(c) for c in table.columns]
+    for values in zip(*columns, strict=True):
+        for position, value in enumerate(values):
+            if value is not None:
+                writers[position](row, position, value)
+        row += 1
+    return row
+
+
+def _csv_chunks(table: Table):
+    """The table as UTF-8 CSV with a BOM, in pieces; times as ISO 8601 with the +08:00 offset."""
+    yield "\ufeff".encode()
+    for number, chunk in enumerate(table.chunks()):
+        out = io.StringIO()
+        frame = pd.DataFrame(
+            {
+                c.label: [local_iso(v) if v is not None else None for v in chunk.column_values(c)]
+                if c.kind == TIME
+                else chunk.column_values(c)
+                for c in chunk.columns
+            },
+            columns=chunk.headers,
+        )
+        frame.to_csv(out, index=False, header=number == 0, lineterminator="\r\n")
+        yield out.getvalue().encode("utf-8")
+
+
 def csv_bytes(table: Table) -> bytes:
-    """The table as UTF-8 CSV with a BOM; times as ISO 8601 with the +08:00 offset."""
-    out = io.StringIO()
-    frame = pd.DataFrame(
-        {
-            c.label: [local_iso(v) if v is not None else None for v in table.column_values(c)]
-            if c.kind == TIME
-            else table.column_values(c)
-            for c in table.columns
-        },
-        columns=table.headers,
-    )
-    frame.to_csv(out, index=False, lineterminator="\r\n")
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+    return b"".join(_csv_chunks(table))
 
 
 def write_csv_zip(tables: list[Table], target) -> None:
@@ -122,7 +144,9 @@ def write_csv_zip(tables: list[Table], target) -> None:
         for number, table in enumerate(tables, start=1):
             info = zipfile.ZipInfo(f"{number:02d}-{table.name}.csv", date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, csv_bytes(table))
+            with archive.open(info, "w", force_zip64=True) as entry:
+                for piece in _csv_chunks(table):
+                    entry.write(piece)
 
 
 def tables_digest(tables: list[Table]) -> str:
@@ -130,5 +154,6 @@ def tables_digest(tables: list[Table]) -> str:
     digest = hashlib.sha256()
     for table in tables:
         digest.update(f"\x1e{table.name}\x1f{'|'.join(table.headers)}\n".encode())
-        digest.update(csv_bytes(table))
+        for piece in _csv_chunks(table):
+            digest.update(piece)
     return digest.hexdigest()
