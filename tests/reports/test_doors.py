@@ -1,11 +1,13 @@
 """The three doors onto the report (the page, the API, export_report), the PDF a person reads, the kept file that
 downloads the same every time, and the audit trail's own page."""
 
+import csv
 import hashlib
 import io
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -116,6 +118,18 @@ def test_the_audit_page_filters_and_exports_a_failed_sign_in_and_a_report_downlo
     exported = client.get(reverse("audit_export", args=["csv"])).content.decode("utf-8-sig")
     assert "登录失败" in exported and "下载报告" in exported and "+08:00" in exported
     assert AuditEntry.objects.filter(kind=Kind.AUDIT_EXPORTED, actor=auditor).exists()
+
+
+def test_the_audit_export_writes_a_name_typed_as_a_formula_as_text(client, auditor):
+    client.post(reverse("login"), {"username": '=HYPERLINK("http://x")', "password": "x"})
+    client.force_login(auditor)
+    exported = client.get(reverse("audit_export", args=["csv"])).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert '\'=HYPERLINK("http://x")' in cells and not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("audit_export", args=["xlsx"])).content))
+    names = [row[2] for row in book["审计日志"].iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://x")' in names
 
 
 def test_a_city_officer_may_not_read_the_audit_trail(client, city_officer):
