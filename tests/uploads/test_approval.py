@@ -189,3 +189,14 @@ def test_approve_quarter_command_submits_or_approves_by_role_and_returns_with_a_
     assert QuarterApproval.objects.get().is_locked
     with pytest.raises(CommandError, match="只有系统管理员"):
         call_command("approve_quarter", area="210100", **Q, user="province", unlock_reason="x", stdout=out)
+
+
+def test_a_quarter_is_not_approved_while_a_dry_run_of_it_waits_for_confirmation(
+    accepted, city_officer, province_user, shenyang, filled_template, submit
+):
+    submit_quarter(area=shenyang, **Q, user=city_officer)
+    waiting = submit(filled_template(shenyang, **Q), "试导入.xlsx", user=city_officer, area=shenyang, **Q, dry_run=True)
+    assert waiting.status == Upload.Status.PREVIEWED
+    with pytest.raises(ApprovalRefused, match=f"第 {waiting.pk} 号上传尚未处理完毕或试导入待确认"):
+        approve_quarter(area=shenyang, **Q, user=province_user)
+    assert QuarterApproval.objects.get().status == "submitted"
