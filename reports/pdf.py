@@ -7,7 +7,6 @@ import logging
 import math
 
 import pandas as pd
-import weasyprint
 from django.template.loader import render_to_string
 
 from common.tabular import INTEGER, NUMBER, TIME, Table
@@ -127,4 +126,6 @@ def render_html(report: Report) -> str:
 
 
 def write_pdf(report: Report, target) -> None:
+    import weasyprint  # imported when a PDF is made: it is slow to import and every page would pay for it
+
     weasyprint.HTML(string=render_html(report)).write_pdf(target, uncompressed_pdf=False)
