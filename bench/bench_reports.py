@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from benchdb import database_name, run_on_fresh_database  # noqa: E402
 
 DB_NAME = database_name("reports")
-GOALS = {"demo_xlsx": 5.0, "demo_pdf": 20.0, "scale_xlsx": 30.0}
+GOALS = {"demo_xlsx": 5.0, "demo_pdf": 20.0, "scale_xlsx": 30.0}  # scale: export_report in its own process
 
 
 def peak_rss_mb() -> float:
@@ -69,16 +69,30 @@ def write_measured(report, writer) -> tuple[float, float, int]:
     return seconds, peak, size
 
 
+CHILD = """
+import os, sys
+sys.path.insert(0, os.getcwd())
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaoning_eco.settings")
+import django
+django.setup()
+from django.core.management import call_command
+call_command("export_report", *sys.argv[1:])
+# VmHWM is this program's own peak (getrusage would count the parent's memory at the fork)
+print(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")))
+"""
+
+
 def export_report_process(*args: str) -> tuple[float, float]:
-    """`manage.py export_report` in a process of its own: wall seconds (with Django's start) and its peak RSS (MB)."""
+    """`export_report` in a process of its own: wall seconds (with Django's start) and its peak RSS (MB)."""
     with tempfile.TemporaryDirectory() as folder:
-        command = [sys.executable, str(ROOT / "manage.py"), "export_report", *args, "-o", f"{folder}/r.xlsx"]
+        command = [sys.executable, "-c", CHILD, *args, "-o", f"{folder}/r.xlsx"]
         started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env={**os.environ, "MEDIA_ROOT": folder})
-        _pid, status, usage = os.wait4(child.pid, 0)
+        done = subprocess.run(
+            command, cwd=ROOT, env={**os.environ, "MEDIA_ROOT": folder}, capture_output=True, text=True, check=True
+        )
         seconds = time.perf_counter() - started
-    assert os.waitstatus_to_exitcode(status) == 0, command
-    return seconds, usage.ru_maxrss / 1024
+    peak_kb = int(done.stdout.strip().splitlines()[-1].split()[1])
+    return seconds, peak_kb / 1024
 
 
 def demo_phase(results: dict) -> None:
@@ -161,8 +175,11 @@ def scale_phase(results: dict) -> None:
     all_s, all_rss = export_report_process("--year", year, "--quarter", quarter)
     print(f"  export_report in its own process: one city {one_s:.1f} s, peak RSS {one_rss:.0f} MB;")
     print(f"                                    the province, {rows:,} rows, {all_s:.1f} s, peak RSS {all_rss:.0f} MB")
-    print(f"  (this benchmark process, after the recompute of 1.2 million rows: peak RSS {peak_rss_mb():.0f} MB)")
-    results["scale_xlsx"] = tables_s + xlsx_s
+    print(
+        f"  (in this benchmark process, whose heap holds the recompute of 1.2 million rows, peak RSS "
+        f"{peak_rss_mb():.0f} MB, Python's garbage collector slows the same work down)"
+    )
+    results["scale_xlsx"] = all_s  # the door people use, start to finish
 
 
 def _first_rows(report, n: int):
