@@ -50,7 +50,7 @@ def status_bars(counts: pd.DataFrame, title: str) -> str:
         axes.invert_yaxis()
         axes.set_title(title, loc="left", fontsize=10)
         axes.set_xlabel("目标×地区（项）")
-        axes.legend(ncol=4, fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.28))
+        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         figure.tight_layout()
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})

@@ -18,12 +18,12 @@ from .charts import status_bars
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page otherwise
 UNAPPROVED_MARK = "※"
 OVERRIDE_MARK = "†"
-# The long table in print: ten columns (each cell costs WeasyPrint layout time; the unit goes with the name, the
-# quarter a carried value came from with the value). The XLSX and CSV keep every column.
-DETAIL_WIDTHS = [6, 30, 7, 11, 7, 7, 7, 6, 7, 12]
+# The long table in print: eight columns, since every cell costs WeasyPrint layout time (the code and the unit go
+# with the name, the quarter a carried value came from with the value, the baseline with the target). The XLSX and
+# the CSV keep every column.
+DETAIL_WIDTHS = [34, 7, 13, 13, 8, 7, 8, 10]
 DETAIL_COLUMNS = [
-    "target_code", "target_name", "area_name", "actual", "baseline", "target_value", "expected", "progress_ratio",
-    "gap", "final_status",
+    "target_name", "area_name", "actual", "baseline", "expected", "progress_ratio", "gap", "final_status",
 ]  # fmt: skip
 
 
@@ -60,11 +60,13 @@ def _detail(report: Report) -> Table:
     actual = frame["actual"].map(lambda v: "" if pd.isna(v) else _number(v))
     actual = actual.where(frame["carried"] != "是", actual + "（" + frame["actual_period"] + "）")
     frame["actual"] = actual.where(rows["actual_approved"] | rows["actual"].isna(), actual + UNAPPROVED_MARK)
-    frame["target_name"] = frame["target_name"] + "（" + frame["unit"] + "）"
+    frame["target_name"] = frame["target_code"] + " " + frame["target_name"] + "（" + frame["unit"] + "）"
+    number = lambda v: "" if pd.isna(v) else _number(v)  # noqa: E731
+    frame["baseline"] = frame["baseline"].map(number) + " → " + frame["target_value"].map(number)
     frame["final_status"] = frame["final_status"].where(
         rows["override_status"].isna(), frame["final_status"] + OVERRIDE_MARK
     )
-    relabel = {"actual": "实际值（结转自）", "target_name": "目标名称（单位）"}
+    relabel = {"actual": "实际值（结转自）", "target_name": "目标（单位）", "baseline": "基准值 → 目标值"}
     columns = [type(c)(c.key, relabel[c.key], "text", c.width) if c.key in relabel else c for c in table.columns]
     return Table(table.name, table.title, columns, frame)
 

@@ -195,7 +195,8 @@ def test_a_quarter_is_not_approved_while_a_dry_run_of_it_waits_for_confirmation(
     accepted, city_officer, province_user, shenyang, filled_template, submit
 ):
     submit_quarter(area=shenyang, **Q, user=city_officer)
-    waiting = submit(filled_template(shenyang, **Q), "试导入.xlsx", user=city_officer, area=shenyang, **Q, dry_run=True)
+    corrected = filled_template(shenyang, **Q, values={"pm25": 41.0})  # not the accepted file again (a duplicate)
+    waiting = submit(corrected, "试导入.xlsx", user=city_officer, area=shenyang, **Q, dry_run=True)
     assert waiting.status == Upload.Status.PREVIEWED
     with pytest.raises(ApprovalRefused, match=f"第 {waiting.pk} 号上传尚未处理完毕或试导入待确认"):
         approve_quarter(area=shenyang, **Q, user=province_user)
