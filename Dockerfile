@@ -1,7 +1,9 @@
 # One image for the web server, the Celery worker and beat (docker-compose.yml chooses the command).
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+# gettext compiles the translations; pango and the Noto CJK fonts let WeasyPrint write Chinese PDF reports.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
+    fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
 # The build needs settings but no secret: a throwaway key of production's length, used for nothing.

@@ -1,4 +1,5 @@
-"""/api/: the upload endpoints (uploads.api) and the read endpoints beside them; the OpenAPI schema and its Swagger UI,
+"""/api/: the upload, approval and report endpoints (uploads.api, uploads.approval_api, reports.api) and the read
+endpoints beside them; the OpenAPI schema and its Swagger UI,
 for signed-in users only."""
 
 from django.contrib.auth.decorators import login_required
@@ -6,7 +7,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from reports.api import ReportViewSet
 from uploads.api import UploadViewSet
+from uploads.approval_api import QuarterApprovalViewSet
 
 from . import views
 
@@ -17,6 +20,8 @@ class Router(DefaultRouter):
 
 router = Router(use_regex_path=False)
 router.register("uploads", UploadViewSet, basename="upload")
+router.register("approvals", QuarterApprovalViewSet, basename="approval")
+router.register("reports", ReportViewSet, basename="report")
 router.register("sections", views.SectionViewSet, basename="section")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("targets", views.TargetViewSet, basename="target")

@@ -58,11 +58,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # The project's apps, bottom layer first (the import contract in pyproject.toml holds them to this order).
+    "audit",
     "indicators",
     "accounts",
     "targets",
     "uploads",
     "progress",
+    "reports",
     "dashboards",
     "tasks_app",
     "api",
@@ -299,3 +301,7 @@ UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=200_000)
 # Request bodies beyond this are refused before they are read (a hostile upload cannot fill the disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+# Reports: a spreadsheet of at most this many target × area rows is built within the request; a larger one, and
+# every PDF, by a Celery worker while the page shows its progress.
+REPORT_INLINE_MAX_ROWS = env.int("REPORT_INLINE_MAX_ROWS", default=20_000)

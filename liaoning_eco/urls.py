@@ -15,6 +15,8 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("indicators/", dashboards.indicator_index, name="indicator_index"),
     path("indicators/<str:code>/", dashboards.indicator_detail, name="indicator_detail"),
+    path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("", dashboards.plan, name="home"),

@@ -7,4 +7,4 @@ class ProgressConfig(AppConfig):
     verbose_name = _("进度评估")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import audit, signals  # noqa: F401  (connects the receivers)

@@ -28,12 +28,26 @@ EXPORT_COLUMNS = {
     "year_state": "year_state",
     "years_met": "years_met",
     "years_due": "years_due",
+    # Where the actual value comes from: its quarter (earlier when carried forward), its upload and the note with it.
+    "actual_year": "actual_year",
+    "actual_quarter": "actual_quarter",
+    "upload": "actual_observation__upload_id",
+    "note": "actual_observation__note",
 }
-_TEXT_COLUMNS = {"target_code", "area_code", "status", "year_state"}
+_TEXT_COLUMNS = {"target_code", "area_code", "status", "year_state", "note"}
+_WHOLE_COLUMNS = {"actual_year", "actual_quarter", "upload", "years_met", "years_due"}
 
 
 # What an export row holds: the columns above, then a yearly duty's years so far.
 EXPORT_FIELDS = [*EXPORT_COLUMNS, "year_record"]
+
+
+def _export_value(name: str, value):
+    if name in _TEXT_COLUMNS:
+        return value or ""
+    if value is None:
+        return ""
+    return value if name in _WHOLE_COLUMNS else round(value, 6)
 
 
 def progress_export_rows(*, year: int, quarter: int) -> list[dict]:
@@ -47,10 +61,7 @@ def progress_export_rows(*, year: int, quarter: int) -> list[dict]:
     records = yearly_records(year=year, quarter=quarter)
     return [
         {
-            **{
-                name: (value or "") if name in _TEXT_COLUMNS else ("" if value is None else round(value, 6))
-                for name, value in zip(EXPORT_COLUMNS, values, strict=True)
-            },
+            **{name: _export_value(name, value) for name, value in zip(EXPORT_COLUMNS, values, strict=True)},
             "year_record": "; ".join(f"{y.year} {y.state or '?'}" for y in records.get((target_id, area_id), [])),
         }
         for target_id, area_id, *values in rows

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from audit.models import Kind
+from audit.services import entry, record_many
+
 from .models import PlanRevision, Responsibility, SpecialColumn, TargetAreaValue
 
 
@@ -65,7 +68,28 @@ def record_revisions(
                     revised_by=user,
                 )
             )
-    return PlanRevision.objects.bulk_create(rows)
+    return _audited(PlanRevision.objects.bulk_create(rows), user)
+
+
+def _audited(revisions: list[PlanRevision], user) -> list[PlanRevision]:
+    """Each revision in the audit trail too, with the field's value before and after."""
+    record_many(
+        [
+            entry(
+                Kind.PLAN_REVISION,
+                f"方案修订 {r.object_key} · {r.field}：{r.old_value!r} → {r.new_value!r}"
+                f"（文号 {r.document_number or '—'}：{r.reason}）",
+                actor=user,
+                actor_name="load_plan" if user is None else "",
+                object_type=r.model,
+                object_id=r.object_key,
+                before={r.field: r.old_value},
+                after={r.field: r.new_value, "reason": r.reason, "document_number": r.document_number},
+            )
+            for r in revisions
+        ]
+    )
+    return revisions
 
 
 def field_values(obj: models.Model) -> dict:
@@ -121,7 +145,7 @@ class RevisionGuard:
 
 def record_overwrites(conflicts: list[Conflict]) -> None:
     """load_plan --overwrite-revisions: the fixture's value replaced a revision; that is a revision too."""
-    PlanRevision.objects.bulk_create(
+    revisions = PlanRevision.objects.bulk_create(
         PlanRevision(
             model=c.model,
             object_key=c.object_key,
@@ -133,3 +157,4 @@ def record_overwrites(conflicts: list[Conflict]) -> None:
         )
         for c in conflicts
     )
+    _audited(revisions, None)

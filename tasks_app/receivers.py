@@ -10,11 +10,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from progress.models import Progress
+from reports.signals import report_requested
 from targets.models import Target, TargetAreaValue
 from targets.signals import plan_changed
 from uploads.signals import observations_changed, upload_waiting
 
-from .tasks import process_upload_task, recompute_progress_task
+from .tasks import build_report_task, process_upload_task, recompute_progress_task
 
 
 @receiver(upload_waiting)
@@ -25,6 +26,11 @@ def queue_processing(sender, upload_id: int, **kwargs):
 @receiver(observations_changed)
 def queue_recompute(sender, area_ids: list[int], indicator_ids: list[int], **kwargs):
     recompute_progress_task.apply_async(kwargs={"area_ids": area_ids, "indicator_ids": indicator_ids})
+
+
+@receiver(report_requested)
+def queue_report(sender, report_id: int, **kwargs):
+    build_report_task.apply_async((report_id,))
 
 
 @receiver(plan_changed)

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from progress.services import recompute_progress
+from reports.services import build_report
 from uploads.services import process_upload, sweep_stuck_uploads
 
 
@@ -25,3 +26,10 @@ def sweep_uploads_task() -> int:
 def recompute_progress_task(area_ids: list[int] | None = None, indicator_ids: list[int] | None = None) -> int:
     """After an accepted upload (its areas and indicators), or nightly for everything (no arguments)."""
     return recompute_progress(area_ids=area_ids, indicator_ids=indicator_ids).rows_written
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def build_report_task(report_id: int) -> str | None:
+    """A report too big for one request (every PDF): built here while the page polls its progress."""
+    report = build_report(report_id)
+    return report.status if report else None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import redis
 from django.db import connection
+from kombu import pools
 
 from liaoning_eco.celery import app as celery_app
 
@@ -119,6 +120,9 @@ def publishing_to(broker_url: str):
             celery_app._pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # kombu keeps producer pools in a registry keyed by the broker URL: a later test publishing to the same URL
+        # would otherwise be handed this test's closed pool ("Acquire on closed pool").
+        pools.reset()
         conf.task_always_eager, conf.broker_url = saved
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from indicators.models import Area, Indicator
 
@@ -146,3 +147,56 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.area} {self.indicator.code} {self.year}Q{self.quarter} = {self.value:g}"
+
+
+class QuarterApproval(models.Model):
+    """A reporting unit's quarter on its way to the province's approval (as DHIS2's data approval): the city
+    submits an accepted quarter (提交审核), provincial staff approve it (审核通过) or return it with a reason (退回).
+    An approved quarter is locked: no upload for it is taken until an administrator unlocks it with a reason. Every
+    step is kept in the history and in the audit trail (uploads.approval)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交审核")
+        APPROVED = "approved", _("审核通过（已锁定）")
+        RETURNED = "returned", _("已退回")
+        UNLOCKED = "unlocked", _("已解锁")
+
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    status = models.CharField(_("审核状态"), max_length=10, choices=Status.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.TextField(_("退回或解锁理由"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "quarter", "area__order"]
+        verbose_name = _("季度数据审核")
+        verbose_name_plural = _("季度数据审核")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year", "quarter"], name="one_approval_per_area_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="approval_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["returned", "unlocked"]) | ~models.Q(reason=""),
+                name="return_or_unlock_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.year}Q{self.quarter}: {self.get_status_display()}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED

@@ -15,7 +15,7 @@ from indicators.periods import (
 )
 from targets.models import Target, TargetAreaValue
 
-from .models import Observation, Upload
+from .models import Observation, QuarterApproval, Upload
 from .workbooks import TemplateRow
 
 
@@ -139,6 +139,11 @@ class CompletenessCell:
     status: str  # on_time | late | missing | rejected | pending | not_due
     upload: Upload | None
     label: str
+    approval: QuarterApproval | None = None  # submitted, approved (locked), returned or unlocked
+
+    @property
+    def approved(self) -> bool:
+        return self.approval is not None and self.approval.is_locked
 
 
 COMPLETENESS_LABELS = {
@@ -156,13 +161,17 @@ def completeness_years(*, today) -> list[int]:
     return list(range(latest_closed_quarter(today)[0], BASELINE_YEAR - 1, -1))
 
 
-def completeness_of_year(year: int, *, today) -> tuple[list, list, dict]:
+def completeness_of_year(year: int, *, today, approvals: bool = False) -> tuple[list, list, dict]:
     """The grid of one year, through the last quarter that has ended."""
-    return completeness_grid(start=(year, 1), end=min((year, 4), latest_closed_quarter(today)), today=today)
+    end = min((year, 4), latest_closed_quarter(today))
+    return completeness_grid(start=(year, 1), end=end, today=today, approvals=approvals)
 
 
-def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) -> tuple[list, list, dict]:
-    """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter (two queries)."""
+def completeness_grid(
+    *, start: tuple[int, int], end: tuple[int, int], today, approvals: bool = False
+) -> tuple[list, list, dict]:
+    """City × quarter: on time, late, missing, rejected, from the uploads of each city-quarter (two queries); with
+    approvals=True each cell also carries the quarter's approval (a third query)."""
     areas = list(Area.objects.reporting())
     quarters = quarters_between(start, end)
     uploads = (
@@ -177,6 +186,8 @@ def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) ->
         if upload.status in (Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED) and key not in first_accepted:
             first_accepted[key] = upload
         last_seen[key] = upload
+    approved = QuarterApproval.objects.filter(area__in=areas, year__gte=start[0], year__lte=end[0])
+    approvals = {(a.area_id, a.year, a.quarter): a for a in approved.select_related("decided_by")} if approvals else {}
     grid = {}
     for area in areas:
         for year, quarter in quarters:
@@ -193,5 +204,7 @@ def completeness_grid(*, start: tuple[int, int], end: tuple[int, int], today) ->
                 status, upload = "pending", latest
             else:
                 status, upload = ("missing" if today > deadline else "not_due"), None
-            grid[key] = CompletenessCell(status=status, upload=upload, label=COMPLETENESS_LABELS[status])
+            grid[key] = CompletenessCell(
+                status=status, upload=upload, label=COMPLETENESS_LABELS[status], approval=approvals.get(key)
+            )
     return areas, quarters, grid

@@ -22,6 +22,7 @@ from django.utils import timezone
 from indicators.models import Area, Indicator
 from indicators.periods import latest_closed_quarter
 
+from .approval import quarter_lock_refusal
 from .issues import Issue
 from .models import Observation, Upload
 from .reading import UnreadableFile, read_upload
@@ -79,6 +80,10 @@ def receive_upload(
     check_upload_rights(user=user, area=area)
     if (year is None) != (quarter is None):
         raise UploadRefused("年份和季度需同时填写。")
+    if refusal := quarter_lock_refusal(
+        area=area, year=year, quarter=quarter, file=file, name=original_name or getattr(file, "name", ""), user=user
+    ):
+        raise UploadRefused(refusal)
     name = original_name or getattr(file, "name", "upload")
     extension = Path(name).suffix.lower()[:8]
     sha256 = _sha256(file)

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import approval_views, views
 
 urlpatterns = [
     path("", views.upload_list, name="upload_list"),
     path("new/", views.upload_new, name="upload_new"),
     path("template/", views.template_download, name="template_download"),
     path("completeness/", views.completeness, name="completeness"),
+    path(
+        "approval/<str:area_code>/<int:year>/<int:quarter>/",
+        approval_views.quarter_approval,
+        name="quarter_approval",
+    ),
     path("<int:pk>/", views.upload_detail, name="upload_detail"),
     path("<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
     path("<int:pk>/file/", views.upload_file, name="upload_file"),

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Kind
+from audit.services import record
 from indicators.periods import period_label, today
 
 from .forms import PeriodForm, UploadForm
@@ -89,8 +91,22 @@ def upload_confirm(request, pk):
     return redirect("upload_detail", pk=pk)
 
 
+def _record_download(request, upload: Upload, what: str) -> None:
+    record(
+        Kind.FILE_DOWNLOADED,
+        f"下载第 {upload.pk} 号上传的{what}“{upload.original_name}”",
+        request=request,
+        area=upload.area,
+        year=upload.year,
+        quarter=upload.quarter,
+        obj=upload,
+        after={"file": upload.original_name, "sha256": upload.sha256, "what": what},
+    )
+
+
 def upload_file(request, pk):
     upload = get_object_or_404(uploads_visible_to(request.user), pk=pk)
+    _record_download(request, upload, "原始文件")
     return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name)
 
 
@@ -103,6 +119,7 @@ def upload_marked(request, pk):
     else:
         with upload.file.open("rb") as handle:
             marked = mark_workbook(handle.read(), upload.extension, issues)
+    _record_download(request, upload, "标注问题的文件")
     response = HttpResponse(marked, content_type=XLSX)
     stem = upload.original_name.rsplit(".", 1)[0]
     response["Content-Disposition"] = (
@@ -136,10 +153,11 @@ def completeness(request):
         raise PermissionDenied(_("完成情况表供省级用户查看。"))
     years = completeness_years(today=today())
     year, error = _chosen_year(request.GET.get("year"), years)
-    areas, quarters, grid = completeness_of_year(year, today=today())
+    areas, quarters, grid = completeness_of_year(year, today=today(), approvals=True)
     rows = [(area, [grid[(area.pk, y, q)] for y, q in quarters]) for area in areas]
     counts = Counter(cell.status for cell in grid.values())
     legend = [(status, label, counts[status]) for status, label in COMPLETENESS_LABELS.items()]
+    approvals = Counter(cell.approval.status for cell in grid.values() if cell.approval)
     return render(
         request,
         "uploads/completeness.html",
@@ -151,6 +169,9 @@ def completeness(request):
             "legend": legend,
             "deadline_days": settings.UPLOAD_DEADLINE_DAYS,
             "error": error,
+            "approved_count": approvals["approved"],
+            "submitted_count": approvals["submitted"],
+            "can_approve": request.user.role in ("province", "admin") or request.user.is_superuser,
         },
         status=400 if error else 200,
     )

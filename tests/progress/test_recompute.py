@@ -14,6 +14,7 @@ from indicators.models import Area
 from progress.models import Progress, StatusOverride
 from progress.services import build_assignments, override_status, recompute_progress
 from targets.models import Target
+from uploads.models import Observation
 
 pytestmark = pytest.mark.postgres  # also run on PostgreSQL by `make test` (bin/test-postgres-only)
 
@@ -156,10 +157,33 @@ def test_recompute_progress_command_and_export(plan, observe, capsys):
         "year_state",
         "years_met",
         "years_due",
+        "actual_year",
+        "actual_quarter",
+        "upload",
+        "note",
         "year_record",
     ]
     sy = next(r for r in rows if (r["target_code"], r["area_code"]) == ("1-02", "210100"))
     assert (float(sy["actual"]), float(sy["expected"]), sy["status"]) == (36.0, 35.2, "at_risk")
+    upload = Observation.objects.get(area__code="210100", year=2024, quarter=4).upload_id
+    assert (sy["actual_year"], sy["actual_quarter"], sy["upload"]) == ("2024", "4", str(upload))
+
+
+def test_export_progress_writes_a_formula_typed_in_an_uploaded_note_as_text(plan, admin_user):
+    from django.core.files.base import ContentFile
+
+    from uploads.services import process_upload, receive_upload
+
+    csv_text = (
+        'area_code,indicator_code,year,quarter,value,note\n210100,pm25,2024,4,36,"=HYPERLINK(""http://x"",""y"")"\n'
+    )
+    upload = receive_upload(file=ContentFile(csv_text.encode(), name="n.csv"), user=admin_user, queue=False)
+    assert process_upload(upload.pk, recompute=False).status == "accepted"
+    recompute_progress(through=(2024, 4))
+    out = io.StringIO()
+    call_command("export_progress", "--year", "2024", "--quarter", "4", "--format", "csv", stdout=out)
+    notes = {r["note"] for r in csv.DictReader(io.StringIO(out.getvalue())) if r["area_code"] == "210100"}
+    assert '\'=HYPERLINK("http://x","y")' in notes and not any(n.startswith("=") for n in notes)
 
 
 def test_an_administrator_overrides_a_status_with_a_reason_kept_in_history(

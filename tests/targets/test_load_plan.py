@@ -1,6 +1,7 @@
 import csv
 import io
 
+import pytest
 from django.core.management import call_command
 
 from targets.models import Department, Measure, Responsibility, Target
@@ -56,6 +57,7 @@ def test_export_plan_lists_every_commitment_with_its_departments(plan):
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == [
         "code",
+        "area_code",
         "section",
         "name",
         "indicator",
@@ -75,10 +77,11 @@ def test_export_plan_lists_every_commitment_with_its_departments(plan):
         "special_column",
         "source_text",
     ]
-    assert len(rows) == len(plan.targets)
+    area_values = sum(len(t.get("area_values") or {}) for t in plan.targets)
+    assert len(rows) == len(plan.targets) + area_values
     assert all(row["lead_departments"] for row in rows)
     assert any(row["special_column"] for row in rows)
-    by_code = {row["code"]: row for row in rows}
+    by_code = {row["code"]: row for row in rows if row["area_code"] == "210000"}
     sample = plan.targets[0]
     assert by_code[sample["code"]]["source_text"] == sample["source"]
     lists = by_code["2.2.1-04"]  # 每年9月底前完成应急减排措施清单制（修）订
@@ -95,3 +98,25 @@ def test_export_plan_lists_every_commitment_with_its_departments(plan):
 def test_every_department_answers_for_something(plan):
     idle = Department.objects.filter(responsibilities__isnull=True)
     assert list(idle) == []
+
+
+def test_export_plan_has_a_row_for_each_areas_own_commitment_after_its_target(plan):
+    out = io.StringIO()
+    call_command("export_plan", "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    sentence = "地级及以上缺水城市沈阳市"
+    reuse = [(r["area_code"], r["target_value"]) for r in rows if r["source_text"].startswith(sentence)]
+    assert reuse == [("210000", "25"), ("210100", "30"), ("210200", "40")]
+    pipes = [r for r in rows if r["code"] == "ZL4-1-01"]
+    assert pipes[0]["area_code"] == "210000" and len({r["source_text"] for r in pipes}) == 1
+    assert sum(float(r["target_value"]) for r in pipes[1:]) == pytest.approx(float(pipes[0]["target_value"]))
+
+
+def test_export_plan_writes_a_revised_name_that_looks_like_a_formula_as_text(plan):
+    from targets.models import Target
+
+    Target.objects.filter(code="ZL4-1-01").update(name='=HYPERLINK("http://evil","x")')
+    out = io.StringIO()
+    call_command("export_plan", "--format", "csv", stdout=out)
+    names = {r["name"] for r in csv.DictReader(io.StringIO(out.getvalue())) if r["code"] == "ZL4-1-01"}
+    assert names == {'\'=HYPERLINK("http://evil","x")'}

@@ -3,11 +3,12 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from common.spreadsheets import neutralise
 from progress.selectors import EXPORT_FIELDS, progress_export_rows
 
 
 class Command(BaseCommand):
-    help = "输出某季度的进度表。Print the progress table of one quarter."
+    help = "输出某季度的进度表（含实际值来源）。Print a quarter of the progress table with the source of each actual."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
@@ -21,4 +22,5 @@ class Command(BaseCommand):
             return
         writer = csv.DictWriter(self.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        # A note typed in an upload reaches the file: text that would start a formula is written as text.
+        writer.writerows({name: neutralise(value) for name, value in row.items()} for row in rows)

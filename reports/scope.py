@@ -1,0 +1,122 @@
+"""What a report covers: a quarter, for the province or narrowed to a city, a department (lead only or every role), a
+section or a special column. Parsed from plain values by every door (page, API, command), with Chinese errors."""
+
+from dataclasses import asdict, dataclass
+
+from indicators.models import Area
+from indicators.periods import latest_closed_quarter, period_label
+from targets.models import Department, Responsibility, Section, SpecialColumn, Target
+
+FORMATS = {"xlsx": "XLSX", "csv": "CSV（zip）", "pdf": "PDF"}
+
+
+class ScopeError(ValueError):
+    """The parameters do not describe a report this person may have; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    year: int
+    quarter: int
+    area: str = ""  # 区划代码 of a city (its counties come with it); empty: the whole province
+    department: str = ""  # department code
+    lead_only: bool = False  # with a department: only the targets it leads
+    section: str = ""  # section code, e.g. 2.2 or 2.2.1
+    special_column: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ReportScope":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+    @property
+    def period(self) -> str:
+        return period_label(self.year, self.quarter)
+
+    def describe(self) -> str:
+        """The scope in words, for the cover and every page of the PDF."""
+        parts = []
+        if self.area:
+            parts.append(Area.objects.get(code=self.area).name)
+        else:
+            parts.append(Area.objects.province().name + "（全省）")
+        if self.department:
+            role = "牵头" if self.lead_only else "牵头及配合"
+            parts.append(f"{Department.objects.get(code=self.department).name}{role}")
+        if self.section:
+            section = Section.objects.get(code=self.section)
+            parts.append(f"{section.code} {section.title}")
+        if self.special_column:
+            parts.append(str(SpecialColumn.objects.get(number=self.special_column)))
+        return " · ".join(parts)
+
+    def targets(self):
+        """The targets in scope, in plan order."""
+        targets = Target.objects.all()
+        if self.section:
+            targets = targets.filter(section__code__regex=rf"^{self.section.replace('.', '[.]')}([.]|$)")
+        if self.special_column:
+            targets = targets.filter(special_column__number=self.special_column)
+        if self.department:
+            held = Responsibility.objects.filter(department__code=self.department)
+            if self.lead_only:
+                held = held.filter(role=Responsibility.Role.LEAD)
+            targets = targets.filter(measure__in=held.values("measure"))
+        return targets.order_by("order")
+
+    def areas(self):
+        """The areas in scope: everything, or a city and its counties."""
+        if not self.area:
+            return Area.objects.all()
+        city = Area.objects.get(code=self.area)
+        return Area.objects.filter(pk=city.pk) | Area.objects.filter(parent=city)
+
+
+def parse_scope(
+    *,
+    year,
+    quarter,
+    area="",
+    department="",
+    lead_only=False,
+    section="",
+    special_column=None,
+    user=None,
+) -> ReportScope:
+    """A checked scope. A city officer gets their own city only (asking for the province gives their city)."""
+    try:
+        year, quarter = int(year), int(quarter)
+    except (TypeError, ValueError) as error:
+        raise ScopeError("请填写年份和季度（数字）。") from error
+    if quarter not in (1, 2, 3, 4):
+        raise ScopeError("季度应为 1 至 4。")
+    if year < 2020 or (year, quarter) > latest_closed_quarter():
+        raise ScopeError(f"{year}年第{quarter}季度尚未结束或不在方案期内，不能生成报告。")
+    area = (area or "").strip()
+    if user is not None and not user.sees_everything:
+        if area and area != user.area.code:
+            raise ScopeError(f"您只能查看{user.area.name}的报告。")
+        area = user.area.code
+    if area and not Area.objects.filter(code=area).exclude(level=Area.Level.PROVINCE).exists():
+        if Area.objects.filter(code=area, level=Area.Level.PROVINCE).exists():
+            area = ""
+        else:
+            raise ScopeError(f"地区代码“{area}”不存在。")
+    if department and not Department.objects.filter(code=department).exists():
+        raise ScopeError(f"部门代码“{department}”不存在。")
+    if section and not Section.objects.filter(code=section).exists():
+        raise ScopeError(f"章节编号“{section}”不存在。")
+    special = int(special_column) if special_column not in (None, "") else None
+    if special is not None and not SpecialColumn.objects.filter(number=special).exists():
+        raise ScopeError(f"专栏{special}不存在。")
+    return ReportScope(
+        year=year,
+        quarter=quarter,
+        area=area,
+        department=department or "",
+        lead_only=bool(lead_only) and bool(department),
+        section=section or "",
+        special_column=special,
+    )
