@@ -28,6 +28,9 @@ def entry(
 ) -> AuditEntry:
     """An unsaved entry. `actor` is a user (or None); `area` anything with `code` and `name` (an Area); `obj` a
     saved model instance (or give `object_type` and `object_id`)."""
+    # A DRF Request authenticates when its `user` is read, and a failed authentication is itself recorded here: read
+    # the underlying Django request's user (the session's) instead, so recording never re-enters authentication.
+    request = getattr(request, "_request", request)
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     if obj is not None:

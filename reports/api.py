@@ -49,6 +49,7 @@ class ReportRequestSerializer(serializers.Serializer):
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_converter = "int"  # /…/abc/ is not a route: 404, never a query with "abc"
     serializer_class = ReportSerializer
 
     def get_queryset(self):

@@ -46,6 +46,7 @@ class ApprovalStepSerializer(serializers.Serializer):
 
 
 class QuarterApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_converter = "int"  # /…/abc/ is not a route: 404, never a query with "abc"
     serializer_class = QuarterApprovalSerializer
 
     def get_queryset(self):

@@ -1,5 +1,6 @@
 """What the apps above record into the trail: overrides, plan revisions, raw-file downloads, with before and after."""
 
+import pandas as pd
 from django.core.files.base import ContentFile
 from django.test import TestCase
 from django.urls import reverse
@@ -14,20 +15,29 @@ from uploads.services import receive_upload
 CSV = "area_code,indicator_code,year,quarter,value\n210100,pm25,2024,2,38.5\n"
 
 
+COLUMNS = ["area_code", "indicator_code", "year", "quarter", "value"]
+
+
 def test_an_override_is_recorded_with_the_judgement_before_and_after(plan, admin_user, shenyang):
+    from progress.services import recompute_progress
+    from tests.factories import store_frame
+
+    store_frame(pd.DataFrame([("210100", "pm25", 2024, 4, 36.0)], columns=COLUMNS), uploaded_by=admin_user)
+    recompute_progress(through=(2024, 4))  # an override names a quarter whose status was computed
     target = Target.objects.get(code="1-02")
+    first, second = "监测站迁移，经省站核定剔除", "复核后调整为有风险，恢复计算口径"
     override_status(
-        target=target, area=shenyang, year=2024, quarter=4, status="on_track", reason="监测站迁移", user=admin_user
+        target=target, area=shenyang, year=2024, quarter=4, status="on_track", reason=first, user=admin_user
     )
     override_status(
-        target=target, area=shenyang, year=2024, quarter=4, status="at_risk", reason="复核后调整", user=admin_user
+        target=target, area=shenyang, year=2024, quarter=4, status="at_risk", reason=second, user=admin_user
     )
     StatusOverride.objects.get().delete()
     entries = AuditEntry.objects.filter(kind=Kind.OVERRIDE).order_by("id")
     assert [(e.before, e.after) for e in entries] == [
-        (None, {"status": "on_track", "reason": "监测站迁移"}),
-        ({"status": "on_track", "reason": "监测站迁移"}, {"status": "at_risk", "reason": "复核后调整"}),
-        ({"status": "at_risk", "reason": "复核后调整"}, None),
+        (None, {"status": "on_track", "reason": first}),
+        ({"status": "on_track", "reason": first}, {"status": "at_risk", "reason": second}),
+        ({"status": "at_risk", "reason": second}, None),
     ]
     assert entries[0].actor == admin_user and entries[0].area_code == "210100" and entries[0].quarter == 4
 
