@@ -1,5 +1,6 @@
 """Upload pages: the form, each upload's page, the history, the templates and the completeness grid."""
 
+import csv
 from collections import Counter
 
 from django.conf import settings
@@ -11,9 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.periods import BASELINE_YEAR, latest_closed_quarter, period_label, today
+from common.spreadsheets import neutralise_row
+from common.times import local_iso
+from indicators.periods import BASELINE_YEAR, latest_closed_quarter, period_label, submission_deadline, today
 
+from .bounded import OutOfMemory, ReaderCrashed, run_bounded
 from .forms import PeriodForm, UploadForm
+from .handlers import too_large_message
 from .models import Upload
 from .selectors import COMPLETENESS_LABELS, completeness_grid, template_rows, uploads_visible_to
 from .services import UploadRefused, confirm_upload, receive_upload
@@ -25,15 +30,26 @@ VALUES_SHOWN = 300  # an upload's page lists its first values; the raw file hold
 
 def upload_list(request):
     uploads = uploads_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in Upload.Status.values:
+        uploads = uploads.filter(status=status)
     page = Paginator(uploads, 50).get_page(request.GET.get("page"))
-    return render(request, "uploads/upload_list.html", {"page": page})
+    failed = Upload.objects.filter(status=Upload.Status.FAILED).count() if request.user.is_provincial_admin else 0
+    return render(
+        request,
+        "uploads/upload_list.html",
+        {"page": page, "status": status, "statuses": Upload.Status.choices, "failed_count": failed},
+    )
 
 
 def upload_new(request):
     if not (request.user.role == request.user.Role.CITY or request.user.is_provincial_admin):
         raise PermissionDenied(_("只有市级填报员和省级管理员可以上传数据。"))
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if getattr(request, "upload_too_large", False):  # dropped while it streamed in (uploads.handlers)
+        form.is_valid()
+        form.errors["file"] = form.error_class([too_large_message()])
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         long_format = request.user.is_provincial_admin and request.POST.get("long_format") == "on"
         try:
@@ -96,7 +112,18 @@ def upload_marked(request, pk):
         marked = mark_workbook(None, upload.extension, issues)  # never reopen a damaged or hostile file
     else:
         with upload.file.open("rb") as handle:
-            marked = mark_workbook(handle.read(), upload.extension, issues)
+            data = handle.read()
+        try:  # reopened in a child with a memory ceiling, like every read of an uploaded file
+            marked = run_bounded(
+                mark_workbook,
+                data,
+                upload.extension,
+                issues,
+                memory_bytes=settings.UPLOAD_READ_MEMORY_BYTES,
+                timeout=settings.UPLOAD_READ_TIMEOUT,
+            )
+        except (OutOfMemory, ReaderCrashed):
+            marked = mark_workbook(None, upload.extension, issues)
     response = HttpResponse(marked, content_type=XLSX)
     stem = upload.original_name.rsplit(".", 1)[0]
     response["Content-Disposition"] = (
@@ -135,6 +162,8 @@ def completeness(request):
         year = latest_year
     end = min((year, 4), latest_closed_quarter())
     areas, quarters, grid = completeness_grid(start=(year, 1), end=end, today=today())
+    if request.GET.get("export") == "csv":
+        return _completeness_csv(year, areas, quarters, grid)
     rows = [(area, [grid[(area.pk, y, q)] for y, q in quarters]) for area in areas]
     counts = Counter(cell.status for cell in grid.values())
     legend = [(status, label, counts[status]) for status, label in COMPLETENESS_LABELS.items()]
@@ -150,3 +179,28 @@ def completeness(request):
             "deadline_days": settings.UPLOAD_DEADLINE_DAYS,
         },
     )
+
+
+def _completeness_csv(year, areas, quarters, grid) -> HttpResponse:
+    """One line per area and quarter: what the grid shows, with the upload behind it (text neutralised, times in
+    Beijing time with the offset)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f'{year}年填报完成情况.csv')}"
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        ["地区代码", "地区", "报告期", "截止日期", "情况", "上传编号", "文件名", "上传人", "上传时间", "状态"]
+    )
+    for area in areas:
+        for y, q in quarters:
+            cell = grid[(area.pk, y, q)]
+            upload = cell.upload
+            who = upload and (upload.uploaded_by.get_full_name() or upload.uploaded_by.username)
+            row = [area.code, area.name, period_label(y, q), submission_deadline(y, q).isoformat(), cell.label]
+            row += (
+                [upload.pk, upload.original_name, who, local_iso(upload.created_at), upload.get_status_display()]
+                if upload
+                else [""] * 5
+            )
+            writer.writerow(neutralise_row(row))
+    return response

@@ -1,0 +1,72 @@
+"""Runs a file reader in a child process with a memory ceiling and a time limit, so that no file, however hostile,
+can take down the process that asked (a Celery worker, or the web server itself in the embedded demo).
+
+The child comes from a fork server started once with the readers' libraries loaded (a fork costs milliseconds, and
+forking a clean single-threaded server is safe where forking a threaded web server is not). It caps its own address
+space (RLIMIT_AS) at what it already maps plus the budget: a reader that asks for more gets a MemoryError, or, in the
+Rust code of calamine, aborts; either way only the child dies.
+"""
+
+import multiprocessing
+import resource
+
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload(["uploads.reading", "openpyxl", "pandas"])
+
+
+class OutOfMemory(Exception):
+    """The reader needed more memory than its ceiling allows."""
+
+
+class ReaderCrashed(Exception):
+    """The child ended without an answer: killed, timed out, or crashed for a reason other than memory."""
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def _child(connection, function, args, memory_bytes):
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (_mapped_bytes() + memory_bytes, resource.RLIM_INFINITY))
+        answer = ("ok", function(*args))
+    except MemoryError:
+        answer = ("memory", None)
+    except Exception as error:  # the reader's own refusal (UnreadableFile) or a bug: the caller decides
+        answer = ("error", error)
+    try:
+        connection.send(answer)
+    except MemoryError:
+        connection.send(("memory", None))
+    connection.close()
+
+
+def run_bounded(function, *args, memory_bytes: int, timeout: float):
+    """function(*args) in a child process with at most `memory_bytes` more address space and `timeout` seconds.
+
+    Returns its result or raises the exception it raised; raises OutOfMemory when it ran out of memory (a MemoryError,
+    or killed by SIGABRT, which is how Rust code ends when an allocation fails) and ReaderCrashed when it died
+    otherwise or took too long. The function and its arguments and result must pickle."""
+    receiver, sender = _context.Pipe(duplex=False)
+    process = _context.Process(target=_child, args=(sender, function, args, memory_bytes), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        answer = receiver.recv() if receiver.poll(timeout) else ("timeout", None)
+    except EOFError:  # the child died before answering
+        answer = ("died", None)
+    finally:
+        receiver.close()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    kind, value = answer
+    if kind == "ok":
+        return value
+    if kind == "error":
+        raise value
+    if kind == "memory" or (kind == "died" and process.exitcode == -6):  # SIGABRT: a failed allocation in Rust
+        raise OutOfMemory(f"exceeded {memory_bytes // (1024 * 1024)} MB")
+    raise ReaderCrashed(f"{kind}: exit code {process.exitcode}")
