@@ -204,14 +204,15 @@ def _bad_text(value) -> bool:
 
 
 def _cell_issue(sheet: str, row: int, letter: str, value: str) -> Issue:
-    where = f"第{row}行 {letter} 列"
+    where, rule = f"第{row}行 {letter} 列", "control_character"
     if len(value) > MAX_TEXT_LENGTH:
+        rule = "text_too_long"
         message = f"{where}的文字有 {len(value):,} 个字符，超过单元格上限 {MAX_TEXT_LENGTH:,}：请精简后重新上传。"
     else:
         found = "、".join(sorted({f"{_visible(c)}（{ord(c):#04x}）" for c in _CONTROL.findall(value)}))
         message = f"{where}含有不可见的控制字符 {found}，无法保存：请删除该单元格中的这些字符后重新上传。"
     return Issue(
-        level="error", rule="control_character", sheet=sheet, row=row, column=letter, value=_visible(value[:80]),
+        level="error", rule=rule, sheet=sheet, row=row, column=letter, value=_visible(value[:80]),
         message=message,
     )  # fmt: skip
 

@@ -8,6 +8,7 @@ sweep_stuck_uploads re-queues uploads the broker or a worker lost.
 """
 
 import logging
+import re
 import traceback
 from datetime import timedelta
 from functools import partial
@@ -35,6 +36,7 @@ from .storage import store_observations
 from .validation import UploadContext, validate
 
 log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ALLOWED_EXTENSIONS = (".xlsx", ".xls", ".csv")
 QUEUED_NOTE = "消息队列暂时无法连接：文件已安全保存，系统恢复后将自动处理。"
 FAILED_MESSAGE = (
@@ -230,7 +232,7 @@ def _fail(upload: Upload, failure: str) -> None:
 def _system_failure(upload: Upload, error: BaseException) -> ProcessingFailed:
     """Record a failure of the system's own (a bug, the database, a crashed reader): back in the queue while attempts
     remain, else failed. Returns the exception for the caller to raise."""
-    detail = "".join(traceback.format_exception(error))
+    detail = _CONTROL.sub("?", "".join(traceback.format_exception(error)))  # storable whatever the error quotes
     log.warning("upload %s: attempt %s failed", upload.pk, upload.attempts, exc_info=error)
     with transaction.atomic():
         if not _still_ours(upload):
