@@ -10,8 +10,9 @@ FORM_OVERHEAD = 64 * 1024
 
 
 def too_large_message() -> str:
-    limit = settings.UPLOAD_MAX_BYTES / 1024 / 1024
-    return f"文件超过 {limit:.0f} MB 的上限，已拒收，未保存任何内容：请删除多余的工作表或分批上传。"
+    limit = settings.UPLOAD_MAX_BYTES
+    size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit / 1024:.0f} KB"
+    return f"文件超过 {size} 的上限，已拒收，未保存任何内容：请删除多余的工作表或分批上传。"
 
 
 class UploadSizeLimit(FileUploadHandler):

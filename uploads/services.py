@@ -111,10 +111,19 @@ def receive_upload(
     upload.file.name = store_content(file, sha256)
     same = (
         Upload.objects.filter(sha256=sha256, area=area, year=year, quarter=quarter)
-        .exclude(status__in=Upload.PENDING)
-        .order_by("-created_at")
+        .exclude(status__in=(*Upload.PENDING, Upload.Status.DUPLICATE))
+        .order_by("-sequence")
         .first()
     )
+    # A duplicate only if the file is the last one imported for the period and its values still stand.
+    latest = (
+        Upload.objects.filter(area=area, year=year, quarter=quarter, dry_run=False)
+        .filter(status__in=(*Upload.PENDING, Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED))
+        .order_by("-sequence")
+        .first()
+    )
+    if latest is not None and latest.sha256 == sha256 and latest.status == Upload.Status.ACCEPTED:
+        same = latest
     if size > settings.UPLOAD_MAX_BYTES:
         _finish(
             upload,
