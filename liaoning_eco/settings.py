@@ -136,15 +136,20 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://liaoning-eco")}
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    # The page cache may live on the broker's Redis; if Redis is away the pages are built without it (slower, never an
-    # error): django-redis answers a miss instead of raising, and gives up on a dead server within half a second.
-    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
-    CACHES["default"].setdefault("OPTIONS", {}).update(
-        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5
-    )
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+def page_cache(url: str) -> dict:
+    """The page cache from its URL. Redis (which may be the broker's own) through django-redis, told to answer a miss
+    instead of raising and to give up on a dead server within half a second: with Redis away the pages are built
+    without the cache, slower but never an error."""
+    cache = environ.Env.cache_url_config(url)
+    if cache["BACKEND"].endswith("RedisCache"):
+        cache["BACKEND"] = "django_redis.cache.RedisCache"
+        cache.setdefault("OPTIONS", {}).update(IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5)
+    return cache
+
+
+CACHES = {"default": page_cache(env("CACHE_URL", default="locmemcache://liaoning-eco"))}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an outage shows in the log, not on the pages
 
 # Celery: with no broker configured every task runs in-process, so the embedded demo needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -415,7 +415,8 @@ def sweep_stuck_uploads(*, queued_for: timedelta | None = None, stuck_after: tim
     queued_for = timedelta(seconds=settings.UPLOAD_QUEUED_FOR) if queued_for is None else queued_for
     stuck_after = timedelta(seconds=settings.UPLOAD_STUCK_AFTER) if stuck_after is None else stuck_after
     stuck = Upload.objects.filter(status=Upload.Status.PROCESSING, started_at__lt=now - stuck_after)
-    stuck.filter(attempts__lt=settings.UPLOAD_MAX_ATTEMPTS).update(
+    taken_back = list(stuck.filter(attempts__lt=settings.UPLOAD_MAX_ATTEMPTS).values_list("pk", flat=True))
+    Upload.objects.filter(pk__in=taken_back, status=Upload.Status.PROCESSING).update(
         status=Upload.Status.RECEIVED, task_id="", status_note="处理中断（处理进程丢失），已重新排队。"
     )
     for upload in stuck:  # attempts spent: rare, one by one
@@ -425,7 +426,9 @@ def sweep_stuck_uploads(*, queued_for: timedelta | None = None, stuck_after: tim
     waiting = Upload.objects.filter(status=Upload.Status.RECEIVED).annotate(
         last_seen=Coalesce("started_at", "created_at")
     )
-    queued = waiting.filter(Q(status_note=QUEUED_NOTE) | Q(last_seen__lte=now - queued_for)).order_by("sequence")
+    queued = waiting.filter(
+        Q(pk__in=taken_back) | Q(status_note=QUEUED_NOTE) | Q(last_seen__lte=now - queued_for)
+    ).order_by("sequence")
     return sum(enqueue(pk) for pk in queued.values_list("pk", flat=True))
 
 
