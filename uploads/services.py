@@ -109,49 +109,11 @@ def receive_upload(
         dry_run=dry_run,
     )
     upload.file.name = store_content(file, sha256)
-    same = (
-        Upload.objects.filter(sha256=sha256, area=area, year=year, quarter=quarter)
-        .exclude(status__in=(*Upload.PENDING, Upload.Status.DUPLICATE))
-        .order_by("-sequence")
-        .first()
-    )
-    # A duplicate only if the file is the last one imported for the period and its values still stand.
-    latest = (
-        Upload.objects.filter(area=area, year=year, quarter=quarter, dry_run=False)
-        .filter(status__in=(*Upload.PENDING, Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED))
-        .order_by("-sequence")
-        .first()
-    )
-    if latest is not None and latest.sha256 == sha256 and latest.status == Upload.Status.ACCEPTED:
-        same = latest
-    if size > settings.UPLOAD_MAX_BYTES:
-        _finish(
-            upload,
-            Upload.Status.REJECTED,
-            errors=[
-                Issue(
-                    level="error",
-                    rule="too_large",
-                    message=f"文件大小 {size / 1024 / 1024:.1f} MB，"
-                    f"超过上限 {settings.UPLOAD_MAX_BYTES / 1024 / 1024:.0f} MB：请删除多余的工作表或分批上传。",
-                )
-            ],
-            save=False,
-        )
-    elif extension not in ALLOWED_EXTENSIONS:
-        _finish(
-            upload,
-            Upload.Status.REJECTED,
-            errors=[
-                Issue(
-                    level="error",
-                    rule="file_type",
-                    message=f"不支持的文件类型“{extension or '无扩展名'}”：请上传 xlsx、xls 或 csv 文件。",
-                )
-            ],
-            save=False,
-        )
-    elif same is not None and same.status == Upload.Status.ACCEPTED:
+    refusal = _refusal(size, extension)
+    same, duplicate = _same_file(upload)
+    if refusal is not None:
+        _finish(upload, Upload.Status.REJECTED, errors=[refusal], save=False)
+    elif duplicate:
         upload.duplicate_of = same
         _finish(upload, Upload.Status.DUPLICATE, save=False)
         upload.status_note = (
@@ -165,6 +127,46 @@ def receive_upload(
     if upload.status == Upload.Status.RECEIVED and queue:
         transaction.on_commit(lambda: enqueue(upload.pk))
     return upload
+
+
+def _refusal(size: int, extension: str) -> Issue | None:
+    """What refuses a file before anyone reads it: its size or its type."""
+    if size > settings.UPLOAD_MAX_BYTES:
+        return Issue(
+            level="error",
+            rule="too_large",
+            message=f"文件大小 {size / 1024 / 1024:.1f} MB，"
+            f"超过上限 {settings.UPLOAD_MAX_BYTES / 1024 / 1024:.0f} MB：请删除多余的工作表或分批上传。",
+        )
+    if extension not in ALLOWED_EXTENSIONS:
+        return Issue(
+            level="error",
+            rule="file_type",
+            message=f"不支持的文件类型“{extension or '无扩展名'}”：请上传 xlsx、xls 或 csv 文件。",
+        )
+    return None
+
+
+def _same_file(upload: Upload) -> tuple[Upload | None, bool]:
+    """The latest earlier upload of the same bytes for the same period, and whether the new one is a duplicate of it:
+    only when it is the last upload imported for the period and its values still stand (after A, B, A the second A
+    is imported again, being the newest)."""
+    period = {"area": upload.area, "year": upload.year, "quarter": upload.quarter}
+    latest = (
+        Upload.objects.filter(**period, dry_run=False)
+        .filter(status__in=(*Upload.PENDING, Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED))
+        .order_by("-sequence")
+        .first()
+    )
+    if latest is not None and latest.sha256 == upload.sha256 and latest.status == Upload.Status.ACCEPTED:
+        return latest, True
+    same = (
+        Upload.objects.filter(sha256=upload.sha256, **period)
+        .exclude(status__in=(*Upload.PENDING, Upload.Status.DUPLICATE))
+        .order_by("-sequence")
+        .first()
+    )
+    return same, False
 
 
 def enqueue(upload_id: int) -> bool:
