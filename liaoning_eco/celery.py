@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery, bootsteps
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaoning_eco.settings")
 
@@ -22,3 +23,12 @@ class SweepOnConnect(bootsteps.StartStopStep):
 
 
 app.steps["consumer"].add(SweepOnConnect)
+
+
+@worker_process_init.connect
+def lower_priority(**kwargs):
+    """Workers yield the CPU to the web server where they share it: pages are read by people waiting, uploads are
+    finished a moment later (settings.CELERY_WORKER_NICE; 0 keeps the ordinary priority)."""
+    from django.conf import settings
+
+    os.nice(settings.CELERY_WORKER_NICE)

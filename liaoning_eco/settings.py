@@ -158,6 +158,7 @@ if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_NICE = env.int("CELERY_WORKER_NICE", default=10)  # below the web server when they share the CPU
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a worker process killed mid-task: its task goes back to the queue at once
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
@@ -228,6 +229,8 @@ UPLOAD_RETRY_DELAY = env.int("UPLOAD_RETRY_DELAY", default=30)
 UPLOAD_STUCK_AFTER = env.int("UPLOAD_STUCK_AFTER", default=300)
 # … and sends again one waiting this long since it last moved (a broker restarted without its queue).
 UPLOAD_QUEUED_FOR = env.int("UPLOAD_QUEUED_FOR", default=120)
+# Uploads accepted within this many seconds of each other share one progress recompute (one page-cache invalidation).
+PROGRESS_RECOMPUTE_DELAY = env.int("PROGRESS_RECOMPUTE_DELAY", default=5)
 # Request bodies beyond this are refused before they are read (a hostile upload cannot fill the disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024

@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.db import OperationalError
 
+from progress.pending import recompute_after_uploads
 from progress.services import recompute_progress
 from uploads.services import ProcessingFailed, process_upload, sweep_stuck_uploads
 
@@ -45,3 +46,9 @@ def sweep_uploads_task(on_connect: bool = False) -> int:
 def recompute_progress_task(area_ids: list[int] | None = None, indicator_ids: list[int] | None = None) -> int:
     """After an accepted upload (its areas and indicators), or nightly for everything (no arguments)."""
     return recompute_progress(area_ids=area_ids, indicator_ids=indicator_ids).rows_written
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def recompute_after_uploads_task() -> int:
+    """A few seconds after uploads were accepted: one recompute for all of them (progress.pending)."""
+    return recompute_after_uploads()

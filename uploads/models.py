@@ -60,6 +60,8 @@ class Upload(models.Model):
     status_note = models.CharField(_("状态说明"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
     task_id = models.CharField(_("处理任务"), max_length=64, blank=True, editable=False)
+    # Its values became current and progress has not yet been recomputed for them (see progress.pending).
+    recompute_pending = models.BooleanField(_("待重算进度"), default=False, editable=False)
     failure = models.TextField(_("系统错误（供管理员）"), blank=True, editable=False)
     started_at = models.DateTimeField(_("开始处理"), null=True, blank=True)
     finished_at = models.DateTimeField(_("处理完成"), null=True, blank=True)
@@ -87,7 +89,14 @@ class Upload(models.Model):
         db_table = "indicators_upload"
         verbose_name = _("上传")
         verbose_name_plural = _("上传")
-        indexes = [models.Index(fields=["area", "year", "quarter", "status"])]
+        indexes = [
+            models.Index(fields=["area", "year", "quarter", "status"]),
+            models.Index(
+                fields=["recompute_pending"],
+                condition=models.Q(recompute_pending=True),
+                name="upload_recompute_pending",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),

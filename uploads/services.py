@@ -372,8 +372,9 @@ def _accept(upload: Upload, checked, recompute: bool) -> None:
         status = Upload.Status.ACCEPTED
         if late:
             upload.status_note = f"其中 {late} 个数值已由更晚接收的上传提供，本次数值作为历史记录保存。"
+    upload.recompute_pending = recompute and late < len(checked.rows)
     _finish(upload, status, warnings=checked.warnings)
-    if recompute and late < len(checked.rows):
+    if upload.recompute_pending:
         areas = sorted({int(a) for a in checked.rows["area_id"].unique()})
         indicators = sorted({int(i) for i in checked.rows["indicator_id"].unique()})
         transaction.on_commit(lambda: after_accept(areas, indicators))
