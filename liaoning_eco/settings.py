@@ -229,7 +229,8 @@ UPLOAD_RETRY_DELAY = env.int("UPLOAD_RETRY_DELAY", default=30)
 UPLOAD_STUCK_AFTER = env.int("UPLOAD_STUCK_AFTER", default=300)
 # … and sends again one waiting this long since it last moved (a broker restarted without its queue).
 UPLOAD_QUEUED_FOR = env.int("UPLOAD_QUEUED_FOR", default=120)
-# Uploads accepted within this many seconds of each other share one progress recompute (one page-cache invalidation).
+# Progress is recomputed once uploads have stopped arriving for this many seconds (at most a minute after the first):
+# a burst of uploads shares one recompute and one page-cache invalidation.
 PROGRESS_RECOMPUTE_DELAY = env.int("PROGRESS_RECOMPUTE_DELAY", default=5)
 # Request bodies beyond this are refused before they are read (a hostile upload cannot fill the disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024

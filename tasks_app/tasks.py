@@ -5,6 +5,7 @@ All are idempotent and safe to run twice (acks_late redelivers a task whose work
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from progress.pending import recompute_after_uploads
@@ -48,7 +49,11 @@ def recompute_progress_task(area_ids: list[int] | None = None, indicator_ids: li
     return recompute_progress(area_ids=area_ids, indicator_ids=indicator_ids).rows_written
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def recompute_after_uploads_task() -> int:
-    """A few seconds after uploads were accepted: one recompute for all of them (progress.pending)."""
-    return recompute_after_uploads()
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def recompute_after_uploads_task(self) -> int:
+    """A few seconds after an upload was accepted: one recompute for all the uploads of a burst (progress.pending).
+    In-process (the embedded demo) there is no burst to wait for."""
+    if self.request.is_eager:
+        return recompute_after_uploads()
+    delay = timedelta(seconds=settings.PROGRESS_RECOMPUTE_DELAY)
+    return recompute_after_uploads(quiet=delay - timedelta(seconds=0.5))

@@ -45,3 +45,15 @@ def test_a_failed_recompute_leaves_the_uploads_waiting(plan, admin_user, shenyan
         pending.recompute_after_uploads()
     upload.refresh_from_db()
     assert upload.recompute_pending
+
+
+def test_while_uploads_are_still_arriving_the_recompute_waits_for_the_last(plan, admin_user, shenyang):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    upload = accepted(shenyang, 40, admin_user)
+    assert pending.recompute_after_uploads(quiet=timedelta(seconds=5)) == 0  # accepted a moment ago
+    assert Upload.objects.get(pk=upload.pk).recompute_pending
+    Upload.objects.filter(pk=upload.pk).update(finished_at=timezone.now() - timedelta(minutes=2))
+    assert pending.recompute_after_uploads(quiet=timedelta(seconds=5)) > 0  # it has waited long enough
