@@ -91,6 +91,8 @@ class Worker:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(20)
+        self.process.stdout.close()
 
     def children(self) -> list[int]:
         """The worker's own child processes (a prefork pool's workers, a reader's child)."""

@@ -38,10 +38,10 @@ def _mapped_bytes() -> int:
 
 
 def _child(connection, function, args, memory_bytes, cpu_seconds, stderr_path):
-    # What the child says on its way out (Rust's "memory allocation of … failed") goes where the parent can read it.
-    with open(stderr_path, "wb") as stderr:
-        os.dup2(stderr.fileno(), 2)
     try:
+        # What the child says on its way out (Rust's "memory allocation of … failed") goes where the parent reads it.
+        with open(stderr_path, "wb") as stderr:
+            os.dup2(stderr.fileno(), 2)
         resource.setrlimit(resource.RLIMIT_AS, (_mapped_bytes() + memory_bytes, resource.RLIM_INFINITY))
         # Also a limit of its own on CPU time: should the asking process die, the child still ends.
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
