@@ -174,6 +174,7 @@ class Readers:
     def __init__(self, clients: list[Client]):
         self.clients = clients
         self.latencies: list[float] = []
+        self.timeline: list[tuple[float, float]] = []  # (started, ms) to see when the slow requests happened
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -192,6 +193,7 @@ class Readers:
             elapsed = (time.perf_counter() - started) * 1000
             with self.lock:
                 self.latencies.append(elapsed)
+                self.timeline.append((started, elapsed))
                 if status != 200:
                     self.errors.append(f"{path}: {status}")
 
@@ -215,6 +217,8 @@ class Readers:
             "max": ordered[-1],
             "errors": list(self.errors),
             "seconds": wall,
+            "timeline": sorted(self.timeline),
+            "latencies": ordered,
         }
 
 
@@ -335,7 +339,24 @@ def measure(base: str, prepared: dict) -> tuple[dict, dict, dict]:
     time.sleep(max(0.0, SECONDS - (time.monotonic() - started)))
     busy = readers.stop()
     report("with uploads", busy)
+    timeline(busy, sent)
     return quiet, busy, sent
+
+
+def timeline(busy: dict, sent: dict) -> None:
+    """When the slow page requests started, against when the uploads finished and progress showed them."""
+    origin = min(item["posted"] for items in sent.values() for item in items)
+    slow = [(t - origin, ms) for t, ms in busy["timeline"] if ms > 2 * statistics.median(busy["latencies"])]
+    finished = sorted(
+        item["posted"] + item["accepted_s"] - origin for i in sent.values() for item in i if "accepted_s" in item
+    )
+    shown = sorted(i[-1]["posted"] + i[-1]["dashboard_s"] - origin for i in sent.values() if "dashboard_s" in i[-1])
+    if finished and shown:
+        print(f"  uploads finished {finished[0]:.1f}–{finished[-1]:.1f} s after the first POST; "
+              f"progress showed them {shown[0]:.1f}–{shown[-1]:.1f} s")  # fmt: skip
+    if slow:
+        print(f"  {len(slow)} page requests slower than twice the median started {min(t for t, _ in slow):.1f}–"
+              f"{max(t for t, _ in slow):.1f} s after the first POST")  # fmt: skip
 
 
 def summarise(quiet: dict, busy: dict, sent: dict) -> bool:
