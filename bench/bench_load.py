@@ -24,10 +24,11 @@ Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_CL
 BENCH_WORKERS (3), BENCH_CELERY_CONCURRENCY (number of cores).
 """
 
-import base64
+import gzip
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -38,6 +39,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -147,7 +149,23 @@ def prepare_uploads() -> dict:
     return prepared
 
 
-def post_upload(base: str, username: str, area: str, period: tuple[int, int], data: bytes, name: str) -> dict:
+def log_in(base: str, username: str, password: str) -> Client:
+    """A browser-like session for an uploader: one login (one password hash), then requests with its cookie."""
+    client = Client(base)
+    _status, body, headers = client.get("/accounts/login/")
+    html = gzip.decompress(body).decode() if headers.get("Content-Encoding") == "gzip" else body.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base})
+    with client.opener.open(request, timeout=60) as response:
+        response.read()
+    if not any(c.name == "sessionid" for c in client.cookies):
+        raise RuntimeError(f"login failed for {username}")
+    return client
+
+
+def post_upload(client: Client, area: str, period: tuple[int, int], data: bytes, name: str) -> dict:
+    """The REST API's upload, as a logged-in browser script sends it (session cookie and CSRF token)."""
     boundary = uuid.uuid4().hex
     fields = {"area": area, "year": str(period[0]), "quarter": str(period[1])}
     body = io.BytesIO()
@@ -158,13 +176,14 @@ def post_upload(base: str, username: str, area: str, period: tuple[int, int], da
         "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n".encode()
     )
     body.write(data + f"\r\n--{boundary}--\r\n".encode())
-    token = base64.b64encode(f"{username}:{UPLOADER_PASSWORD}".encode()).decode()
+    csrf = next(c.value for c in client.cookies if c.name == "csrftoken")
     request = urllib.request.Request(
-        f"{base}/api/uploads/",
+        f"{client.base}/api/uploads/",
         data=body.getvalue(),
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Basic {token}"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRFToken": csrf,
+                 "Referer": client.base},
+    )  # fmt: skip
+    with client.opener.open(request, timeout=60) as response:
         return json.loads(response.read())
 
 
@@ -222,7 +241,7 @@ class Readers:
         }
 
 
-def upload_everything(base: str, prepared: dict) -> dict:
+def upload_everything(uploaders: dict, prepared: dict) -> dict:
     """Every area sends its first version and its correction, one after the other, all areas at once."""
     sent = {}
 
@@ -230,7 +249,7 @@ def upload_everything(base: str, prepared: dict) -> dict:
         spec = prepared[code]
         for version, data in enumerate(spec["files"]):
             posted = time.perf_counter()
-            answer = post_upload(base, spec["user"], code, spec["period"], data, f"{code}-v{version + 1}.xlsx")
+            answer = post_upload(uploaders[code], code, spec["period"], data, f"{code}-v{version + 1}.xlsx")
             sent.setdefault(code, []).append({"id": answer["id"], "posted": posted, "status": answer["status"]})
 
     with ThreadPoolExecutor(len(prepared)) as pool:
@@ -323,6 +342,7 @@ def measure(base: str, prepared: dict) -> tuple[dict, dict, dict]:
         client.login()
     for path in PAGES:  # warm the page cache once, as a running site has it
         clients[0].get(path)
+    uploaders = {code: log_in(base, spec["user"], UPLOADER_PASSWORD) for code, spec in prepared.items()}
     print(f"\n{CLIENTS} concurrent readers over {len(PAGES)} dashboard pages; gunicorn {WORKERS} sync workers, "
           f"Celery prefork ×{CONCURRENCY}, on {os.cpu_count()} cores\n")  # fmt: skip
     header = f"{'phase':<16} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>8} {'errors':>6} {'s':>6}"
@@ -335,7 +355,7 @@ def measure(base: str, prepared: dict) -> tuple[dict, dict, dict]:
     readers = Readers(clients)
     readers.start()
     started = time.monotonic()
-    sent = follow(upload_everything(base, prepared))
+    sent = follow(upload_everything(uploaders, prepared))
     time.sleep(max(0.0, SECONDS - (time.monotonic() - started)))
     busy = readers.stop()
     report("with uploads", busy)

@@ -26,9 +26,13 @@ app.steps["consumer"].add(SweepOnConnect)
 
 
 @worker_process_init.connect
-def lower_priority(**kwargs):
-    """Workers yield the CPU to the web server where they share it: pages are read by people waiting, uploads are
-    finished a moment later (settings.CELERY_WORKER_NICE; 0 keeps the ordinary priority)."""
+def prepare_pool_process(**kwargs):
+    """Each pool process starts the fork server its readers run in (uploads.bounded) while the machine is quiet, then
+    yields the CPU to the web server where they share it: pages are read by people waiting, uploads are finished a
+    moment later (settings.CELERY_WORKER_NICE; 0 keeps the ordinary priority)."""
     from django.conf import settings
 
+    from uploads.bounded import start_fork_server
+
+    start_fork_server()
     os.nice(settings.CELERY_WORKER_NICE)

@@ -32,6 +32,13 @@ class ReaderCrashed(Exception):
     """The child ended without an answer: killed, timed out, or crashed for a reason other than memory."""
 
 
+def start_fork_server() -> None:
+    """Start the fork server now (a worker process calls this as it starts), not when the first upload arrives."""
+    from billiard import forkserver
+
+    forkserver.ensure_running()
+
+
 def _mapped_bytes() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * resource.getpagesize()
