@@ -170,7 +170,20 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://liaoning-eco")}
+
+def page_cache(url: str) -> dict:
+    """The page cache from its URL. Redis (which may be the broker's own) through django-redis, told to answer a miss
+    instead of raising and to give up on a dead server within half a second: with Redis away the pages are built
+    without the cache, slower but never an error."""
+    cache = environ.Env.cache_url_config(url)
+    if cache["BACKEND"].endswith("RedisCache"):
+        cache["BACKEND"] = "django_redis.cache.RedisCache"
+        cache.setdefault("OPTIONS", {}).update(IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5)
+    return cache
+
+
+CACHES = {"default": page_cache(env("CACHE_URL", default="locmemcache://liaoning-eco"))}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an outage shows in the log, not on the pages
 
 # Celery: with no broker configured every task runs in-process, so the embedded demo needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -179,6 +192,8 @@ if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_NICE = env.int("CELERY_WORKER_NICE", default=10)  # below the web server when they share the CPU
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a worker process killed mid-task: its task goes back to the queue at once
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -186,9 +201,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing to a broker that is down fails fast: the upload stays stored and queued, the sweep re-sends it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "visibility_timeout": 3600}
+# A task a lost worker had taken is handed out again after visibility_timeout: ten minutes, above the longest task
+# (process_upload_task's hard limit 270 s plus a retry countdown of at most 60 s), so no task runs twice while alive.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "visibility_timeout": 600}
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-uploads": {"task": "tasks_app.tasks.sweep_uploads_task", "schedule": 300.0},
+    # Cheap (two indexed queries); workers also sweep as soon as they (re)connect to the broker.
+    "sweep-stuck-uploads": {"task": "tasks_app.tasks.sweep_uploads_task", "schedule": 30.0},
     "nightly-full-recompute": {
         "task": "tasks_app.tasks.recompute_progress_task",
         "schedule": crontab(hour=2, minute=0),
@@ -298,6 +316,25 @@ CONTENT_SECURITY_POLICY = {
 UPLOAD_DEADLINE_DAYS = env.int("UPLOAD_DEADLINE_DAYS", default=15)  # due on the 15th day after a quarter ends
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=200_000)
+# Bodies are counted as they stream in and a file past UPLOAD_MAX_BYTES is dropped, nothing of it kept.
+FILE_UPLOAD_HANDLERS = [
+    "uploads.handlers.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Reading runs in a child process with this much more address space and this many seconds at most.
+UPLOAD_READ_MEMORY_BYTES = env.int("UPLOAD_READ_MEMORY_BYTES", default=1024 * 1024 * 1024)
+UPLOAD_READ_TIMEOUT = env.int("UPLOAD_READ_TIMEOUT", default=120)
+# A failure of the system's own is retried (after 30 s, then 60 s) up to UPLOAD_MAX_ATTEMPTS attempts, then failed.
+UPLOAD_MAX_ATTEMPTS = env.int("UPLOAD_MAX_ATTEMPTS", default=3)
+UPLOAD_RETRY_DELAY = env.int("UPLOAD_RETRY_DELAY", default=30)
+# The sweep takes back an upload processing longer than this (its worker was lost) …
+UPLOAD_STUCK_AFTER = env.int("UPLOAD_STUCK_AFTER", default=300)
+# … and sends again one waiting this long since it last moved (a broker restarted without its queue).
+UPLOAD_QUEUED_FOR = env.int("UPLOAD_QUEUED_FOR", default=120)
+# Progress is recomputed once uploads have stopped arriving for this many seconds (at most a minute after the first):
+# a burst of uploads shares one recompute and one page-cache invalidation.
+PROGRESS_RECOMPUTE_DELAY = env.int("PROGRESS_RECOMPUTE_DELAY", default=5)
 # Request bodies beyond this are refused before they are read (a hostile upload cannot fill the disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024

@@ -5,6 +5,7 @@ receivers chain the work."""
 
 import threading
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -15,7 +16,7 @@ from targets.models import Target, TargetAreaValue
 from targets.signals import plan_changed
 from uploads.signals import observations_changed, upload_waiting
 
-from .tasks import build_report_task, process_upload_task, recompute_progress_task
+from .tasks import build_report_task, process_upload_task, recompute_after_uploads_task, recompute_progress_task
 
 
 @receiver(upload_waiting)
@@ -25,7 +26,8 @@ def queue_processing(sender, upload_id: int, **kwargs):
 
 @receiver(observations_changed)
 def queue_recompute(sender, area_ids: list[int], indicator_ids: list[int], **kwargs):
-    recompute_progress_task.apply_async(kwargs={"area_ids": area_ids, "indicator_ids": indicator_ids})
+    """A short wait lets the uploads accepted meanwhile share one recompute (progress.pending)."""
+    recompute_after_uploads_task.apply_async(countdown=settings.PROGRESS_RECOMPUTE_DELAY)
 
 
 @receiver(report_requested)

@@ -54,7 +54,7 @@ def free_port() -> int:
 class Worker:
     """`celery worker` in a subprocess, sharing this test's database and media folder."""
 
-    def __init__(self, broker_url: str, media_root: str):
+    def __init__(self, broker_url: str, media_root: str, *, app: str = "liaoning_eco", pool: str = "solo", **env_extra):
         self.broker_url = broker_url
         self.output: list[str] = []
         env = {
@@ -63,15 +63,17 @@ class Worker:
             "CELERY_BROKER_URL": broker_url,
             "MEDIA_ROOT": str(media_root),
             "PYTHONUNBUFFERED": "1",
+            **env_extra,
         }
         celery = Path(sys.executable).with_name("celery")
         self.process = subprocess.Popen(
             [
                 str(celery),
                 "-A",
-                "liaoning_eco",
+                app,
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                "--concurrency=1",
                 "--loglevel=info",
                 "--without-mingle",
                 "--without-gossip",
@@ -103,6 +105,13 @@ class Worker:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(20)
+        self.process.stdout.close()
+
+    def children(self) -> list[int]:
+        """The worker's own child processes (a prefork pool's workers, a reader's child)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
 
 
 @contextmanager

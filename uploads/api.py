@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from indicators.models import Area
 
+from .handlers import too_large_message
 from .models import Upload
 from .selectors import uploads_visible_to
 from .services import UploadRefused, confirm_upload, receive_upload
@@ -82,7 +83,10 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=UploadCreateSerializer, responses={202: UploadSerializer})
     def create(self, request):
-        incoming = UploadCreateSerializer(data=request.data)
+        data = request.data  # parsing counts the file as it streams in (uploads.handlers)
+        if getattr(request, "upload_too_large", False):
+            return Response({"detail": too_large_message()}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        incoming = UploadCreateSerializer(data=data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         try:

@@ -3,7 +3,7 @@
 The tables keep the names they had when these models lived in `indicators` (migration 0001 moved state only)."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -11,9 +11,14 @@ from simple_history.models import HistoricalRecords
 from indicators.models import Area, Indicator
 
 
+def content_path(sha256: str) -> str:
+    """Where the bytes with this SHA-256 live: one file per content, however many uploads point at it. Named by the
+    hash alone, so nothing a user names reaches the file system."""
+    return f"uploads/sha256/{sha256[:2]}/{sha256}"
+
+
 def upload_path(upload, filename: str) -> str:
-    # Files are named by their hash, so nothing a user names reaches the file system.
-    return f"uploads/{upload.created_at:%Y/%m}/{upload.sha256}{upload.extension}"
+    return content_path(upload.sha256)
 
 
 class Upload(models.Model):
@@ -31,6 +36,7 @@ class Upload(models.Model):
         REJECTED = "rejected", _("已退回")
         DUPLICATE = "duplicate", _("重复文件，未导入")
         SUPERSEDED = "superseded", _("已被后续上传替代")
+        FAILED = "failed", _("系统处理失败")
 
     PENDING = (Status.RECEIVED, Status.PROCESSING)
 
@@ -47,10 +53,17 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="uploads"
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
+    # The order of import requests (at receipt, or at confirmation for a dry run): values of one area, indicator and
+    # quarter take effect in this order, whatever order the workers finish in.
+    sequence = models.BigIntegerField(_("接收序号"), unique=True, editable=False)
     dry_run = models.BooleanField(_("试导入"), default=False, help_text=_("只校验并给出导入摘要，确认后才写入"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     status_note = models.CharField(_("状态说明"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
+    task_id = models.CharField(_("处理任务"), max_length=64, blank=True, editable=False)
+    # Its values became current and progress has not yet been recomputed for them (see progress.pending).
+    recompute_pending = models.BooleanField(_("待重算进度"), default=False, editable=False)
+    failure = models.TextField(_("系统错误（供管理员）"), blank=True, editable=False)
     started_at = models.DateTimeField(_("开始处理"), null=True, blank=True)
     finished_at = models.DateTimeField(_("处理完成"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
@@ -77,7 +90,14 @@ class Upload(models.Model):
         db_table = "indicators_upload"
         verbose_name = _("上传")
         verbose_name_plural = _("上传")
-        indexes = [models.Index(fields=["area", "year", "quarter", "status"])]
+        indexes = [
+            models.Index(fields=["area", "year", "quarter", "status"]),
+            models.Index(
+                fields=["recompute_pending"],
+                condition=models.Q(recompute_pending=True),
+                name="upload_recompute_pending",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
@@ -88,6 +108,13 @@ class Upload(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.original_name}"
 
+    def save(self, *args, **kwargs):
+        if self.sequence is not None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():  # SQLite: the number and the row in one write transaction
+            self.sequence = next_sequence()
+            return super().save(*args, **kwargs)
+
     @property
     def period_label(self) -> str:
         return f"{self.year}年第{self.quarter}季度" if self.year and self.quarter else _("多个季度")
@@ -95,6 +122,20 @@ class Upload(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in self.PENDING
+
+
+SEQUENCE_NAME = "upload_sequence"
+
+
+def next_sequence() -> int:
+    """The next import request's place in line. PostgreSQL: a database sequence (no lock, never handed out twice);
+    SQLite: the largest so far plus one; call it inside the transaction that writes it (SQLite's IMMEDIATE transactions
+    run one at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [SEQUENCE_NAME])
+            return cursor.fetchone()[0]
+    return (Upload.objects.aggregate(last=models.Max("sequence"))["last"] or 0) + 1
 
 
 class Observation(models.Model):

@@ -9,13 +9,15 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from .inspection import CORRUPT, UnreadableFile, column_letters, file_error, inspect_csv, inspect_xlsx, sheet_paths
 from .issues import Issue
+
+__all__ = ["ReadResult", "UnreadableFile", "parse_numbers", "read_csv_grid", "read_upload"]
 
 TEMPLATE_SHEET = "填报表"
 META_SHEET = "_meta"
@@ -41,21 +43,11 @@ COLUMN_LABELS = {
 # Full-width forms that Chinese input methods produce in numbers.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％　", "0123456789.,-+% ")
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-# A zip whose contents inflate beyond these is treated as a zip bomb.
-MAX_INFLATED_BYTES = 200 * 1024 * 1024
-MAX_INFLATE_RATIO = 150
-_XLSX_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
-
-
-class UnreadableFile(Exception):
-    """The file as a whole cannot be taken; `issue` says why in words a civil servant understands."""
-
-    def __init__(self, issue: Issue):
-        self.issue = issue
-        super().__init__(issue.message)
+# C0 control characters other than tab, line feed and carriage return, and DEL: PostgreSQL cannot store NUL, and
+# XML (the marked workbook) none of them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_TEXT_LENGTH = 32_767  # Excel's own limit for one cell
+MAX_CELL_ISSUES = 100
 
 
 @dataclass
@@ -65,10 +57,6 @@ class ReadResult:
     columns: dict[str, str]  # our column name → the header as written in the file (for messages)
     meta: dict[str, str] = field(default_factory=dict)  # the template's hidden area/year/quarter, if any
     cell_issues: list[Issue] = field(default_factory=list)  # problems found while reading (formulas without values)
-
-
-def file_error(rule: str, message: str) -> UnreadableFile:
-    return UnreadableFile(Issue(level="error", rule=rule, message=message))
 
 
 def sniff_format(head: bytes) -> str:
@@ -89,14 +77,14 @@ def read_upload(data: bytes, extension: str, *, max_rows: int) -> ReadResult:
             raise file_error("password", "工作簿设有密码保护，无法读取：请在 Excel 中取消密码后另存再上传。")
         if extension != ".xls":
             raise file_error("file_type", "文件内容是旧版 Excel（xls）格式，与扩展名不符：请另存为 xlsx 后上传。")
-        result = _read_workbook(data, "xls")
+        result = _read_workbook(data, "xls")  # no shape to inspect before reading: the memory ceiling bounds it
     elif kind == "xlsx":
         if extension == ".csv":
             raise file_error("file_type", "文件内容是 Excel 工作簿，扩展名却是 csv：请按原格式上传。")
-        _check_zip(data)
+        inspect_xlsx(data)
         result = _read_workbook(data, "xlsx")
     elif extension in (".xlsx", ".xls"):
-        raise file_error("corrupt", "文件已损坏或不是有效的 Excel 工作簿，无法打开。")
+        raise file_error("corrupt", CORRUPT)
     else:
         result = _read_csv(data)
     if len(result.rows) > max_rows:
@@ -107,24 +95,6 @@ def read_upload(data: bytes, extension: str, *, max_rows: int) -> ReadResult:
 def _is_encrypted_ole(data: bytes) -> bool:
     # An encrypted xlsx is an OLE container holding these streams (names are stored UTF-16LE).
     return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
-
-
-def _check_zip(data: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise file_error("corrupt", "文件已损坏或不是有效的 Excel 工作簿，无法打开。") from error
-    inflated = sum(m.file_size for m in members)
-    compressed = max(sum(m.compress_size for m in members), 1)
-    if len(members) > 10_000 or inflated > MAX_INFLATED_BYTES or inflated / compressed > MAX_INFLATE_RATIO:
-        raise file_error(
-            "zip_bomb",
-            f"文件解压后达 {inflated / 1024 / 1024:,.0f} MB（压缩比 {inflated / compressed:,.0f} 倍），"
-            "远超正常工作簿，疑为恶意文件，已拒绝。",
-        )
-    if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise file_error("corrupt", "文件已损坏或不是有效的 Excel 工作簿，无法打开。")
 
 
 def _read_workbook(data: bytes, kind: str) -> ReadResult:
@@ -150,12 +120,14 @@ def _read_workbook(data: bytes, kind: str) -> ReadResult:
                 if len(row) >= 2 and row[0] != "":
                     meta[str(row[0]).strip()] = _cell_text(row[1])
     except Exception as error:  # calamine raises its own error types for every kind of damage
-        raise file_error("corrupt", "文件已损坏或不是有效的 Excel 工作簿，无法打开。") from error
+        raise file_error("corrupt", CORRUPT) from error
     frame = pd.DataFrame(grid, dtype=object) if grid else pd.DataFrame(dtype=object)
+    refused = _refuse_control_characters(frame, sheet)
     result = _rows_from_grid(frame, sheet)
     result.meta = meta
+    result.cell_issues = refused
     if kind == "xlsx":
-        result.cell_issues = _formulas_without_values(data, sheet, result)
+        result.cell_issues += _formulas_without_values(data, sheet, result)
     return result
 
 
@@ -182,6 +154,7 @@ def read_csv_grid(data: bytes) -> pd.DataFrame:
         raise file_error("encoding", "无法识别文件的文字编码：请在 Excel 中另存为“CSV UTF-8”或 xlsx 格式。")
     first_line = text.split("\n", 1)[0]
     separator = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    inspect_csv(text, separator)
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -197,7 +170,51 @@ def read_csv_grid(data: bytes) -> pd.DataFrame:
 
 
 def _read_csv(data: bytes) -> ReadResult:
-    return _rows_from_grid(read_csv_grid(data), "CSV")
+    grid = read_csv_grid(data)
+    refused = _refuse_control_characters(grid, "CSV")
+    result = _rows_from_grid(grid, "CSV")
+    result.cell_issues = refused
+    return result
+
+
+def _visible(text: str) -> str:
+    """Control characters shown as their Unicode pictures (NUL → ␀), so a message can name them and be stored."""
+    return _CONTROL.sub(lambda m: "␡" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), text)
+
+
+def _refuse_control_characters(grid: pd.DataFrame, sheet: str) -> list[Issue]:
+    """Every text cell holding a control character (NUL, …) or longer than Excel allows is an error at its cell; the
+    characters are replaced by their pictures in the grid, so nothing downstream carries them. A clean file costs
+    one pass over its text cells."""
+    cells = grid.to_numpy(dtype=object)
+    texts = [v for v in cells.ravel() if v.__class__ is str]
+    if not texts or (not _CONTROL.search("".join(texts)) and max(map(len, texts)) <= MAX_TEXT_LENGTH):
+        return []
+    issues = []
+    for row, column in zip(*np.nonzero(np.vectorize(_bad_text, otypes=[bool])(cells)), strict=True):
+        value = cells[row, column]
+        if len(issues) < MAX_CELL_ISSUES:
+            issues.append(_cell_issue(sheet, int(row) + 1, column_letters(int(column) + 1), value))
+        grid.iat[row, column] = _visible(value[:MAX_TEXT_LENGTH])
+    return issues
+
+
+def _bad_text(value) -> bool:
+    return value.__class__ is str and (len(value) > MAX_TEXT_LENGTH or _CONTROL.search(value) is not None)
+
+
+def _cell_issue(sheet: str, row: int, letter: str, value: str) -> Issue:
+    where, rule = f"第{row}行 {letter} 列", "control_character"
+    if len(value) > MAX_TEXT_LENGTH:
+        rule = "text_too_long"
+        message = f"{where}的文字有 {len(value):,} 个字符，超过单元格上限 {MAX_TEXT_LENGTH:,}：请精简后重新上传。"
+    else:
+        found = "、".join(sorted({f"{_visible(c)}（{ord(c):#04x}）" for c in _CONTROL.findall(value)}))
+        message = f"{where}含有不可见的控制字符 {found}，无法保存：请删除该单元格中的这些字符后重新上传。"
+    return Issue(
+        level="error", rule=rule, sheet=sheet, row=row, column=letter, value=_visible(value[:80]),
+        message=message,
+    )  # fmt: skip
 
 
 def _normalise_header(value) -> str:
@@ -279,7 +296,7 @@ def parse_numbers(column: pd.Series) -> pd.Series:
 def _formulas_without_values(data: bytes, sheet: str, result: ReadResult) -> list[Issue]:
     """Cells holding a formula that Excel never calculated (no cached value): their value cannot be trusted."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    path = _sheet_path(archive, sheet)
+    path = sheet_paths(archive).get(sheet)
     if path is None:
         return []
     xml = archive.read(path).decode("utf-8", errors="replace")
@@ -303,14 +320,3 @@ def _formulas_without_values(data: bytes, sheet: str, result: ReadResult) -> lis
                     )
                 )
     return issues
-
-
-def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    for node in workbook.iterfind("m:sheets/m:sheet", _XLSX_NS):
-        if node.get("name") == sheet:
-            target = targets.get(node.get(f"{{{_XLSX_NS['r']}}}id"), "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None

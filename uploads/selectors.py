@@ -176,6 +176,7 @@ def completeness_grid(
     quarters = quarters_between(start, end)
     uploads = (
         Upload.objects.filter(area__in=areas, year__isnull=False)
+        .select_related("uploaded_by")
         .filter(year__gte=start[0], year__lte=end[0])
         .exclude(status=Upload.Status.DUPLICATE)
         .order_by("created_at")
@@ -200,7 +201,11 @@ def completeness_grid(
                 upload = accepted
             elif latest is not None and latest.status == Upload.Status.REJECTED:
                 status, upload = "rejected", latest
-            elif latest is not None and latest.status in (*Upload.PENDING, Upload.Status.PREVIEWED):
+            elif latest is not None and latest.status in (
+                *Upload.PENDING,
+                Upload.Status.PREVIEWED,
+                Upload.Status.FAILED,
+            ):
                 status, upload = "pending", latest
             else:
                 status, upload = ("missing" if today > deadline else "not_due"), None

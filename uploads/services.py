@@ -7,45 +7,59 @@ confirm_upload  turns a previewed dry run into a real import;
 sweep_stuck_uploads re-queues uploads the broker or a worker lost.
 """
 
-import hashlib
 import logging
+import re
+import traceback
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 from celery import current_app
 from django.conf import settings
-from django.core.files.base import File
+from django.core.mail import mail_admins
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from indicators.models import Area, Indicator
 from indicators.periods import latest_closed_quarter
 
 from .approval import quarter_lock_refusal
+from .bounded import OutOfMemory, run_bounded
+from .files import hash_and_size, safe_name, store_content
 from .issues import Issue
-from .models import Observation, Upload
+from .models import Observation, Upload, next_sequence
 from .reading import UnreadableFile, read_upload
 from .signals import observations_changed, upload_waiting
 from .storage import store_observations
 from .validation import UploadContext, validate
 
 log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ALLOWED_EXTENSIONS = (".xlsx", ".xls", ".csv")
-STUCK_AFTER = timedelta(minutes=15)  # a worker that has held an upload this long has died
 QUEUED_NOTE = "消息队列暂时无法连接：文件已安全保存，系统恢复后将自动处理。"
+FAILED_MESSAGE = (
+    "系统处理该文件时出错，不是您的文件的问题，管理员已收到通知，文件已安全保存；问题解决后将重新处理，您无需重新上传。"
+)
+TOO_COMPLEX_MESSAGE = (
+    "读取该文件所需的内存超出系统上限，文件的实际内容远超填报表应有的规模，疑为异常文件，已拒绝："
+    "请只把数据复制到新工作簿后另存再上传。"
+)
 
 
 class UploadRefused(Exception):
     """The request itself is not allowed (wrong role, another city): nothing is stored."""
 
 
-def _sha256(file) -> str:
-    digest = hashlib.sha256()
-    for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
+class ProcessingFailed(Exception):
+    """The system, not the file, failed while processing an upload. It is recorded on the upload: back in the queue
+    for another attempt in `retry_in` seconds, or, when the attempts are spent (retry_in None), failed."""
+
+    def __init__(self, upload_id: int, retry_in: int | None):
+        self.upload_id, self.retry_in = upload_id, retry_in
+        super().__init__(f"upload {upload_id}: system failure, " + (f"retry in {retry_in} s" if retry_in else "failed"))
 
 
 def check_upload_rights(*, user, area: Area | None) -> None:
@@ -84,58 +98,27 @@ def receive_upload(
         area=area, year=year, quarter=quarter, file=file, name=original_name or getattr(file, "name", ""), user=user
     ):
         raise UploadRefused(refusal)
-    name = original_name or getattr(file, "name", "upload")
+    name = safe_name(original_name or getattr(file, "name", None) or "upload")
     extension = Path(name).suffix.lower()[:8]
-    sha256 = _sha256(file)
-    size = file.size if hasattr(file, "size") else len(file.read())
-    file.seek(0)
+    sha256, size = hash_and_size(file)
     upload = Upload(
         area=area,
         year=year,
         quarter=quarter,
         kind=Upload.Kind.TEMPLATE if year else Upload.Kind.LONG,
-        original_name=Path(name).name[:255],
+        original_name=name,
         extension=extension,
         size=size,
         sha256=sha256,
         uploaded_by=user,
         dry_run=dry_run,
     )
-    upload.file.save(f"{sha256}{extension}", file if isinstance(file, File) else File(file), save=False)
-    same = (
-        Upload.objects.filter(sha256=sha256, area=area, year=year, quarter=quarter)
-        .exclude(status__in=Upload.PENDING)
-        .order_by("-created_at")
-        .first()
-    )
-    if size > settings.UPLOAD_MAX_BYTES:
-        _finish(
-            upload,
-            Upload.Status.REJECTED,
-            errors=[
-                Issue(
-                    level="error",
-                    rule="too_large",
-                    message=f"文件大小 {size / 1024 / 1024:.1f} MB，"
-                    f"超过上限 {settings.UPLOAD_MAX_BYTES / 1024 / 1024:.0f} MB：请删除多余的工作表或分批上传。",
-                )
-            ],
-            save=False,
-        )
-    elif extension not in ALLOWED_EXTENSIONS:
-        _finish(
-            upload,
-            Upload.Status.REJECTED,
-            errors=[
-                Issue(
-                    level="error",
-                    rule="file_type",
-                    message=f"不支持的文件类型“{extension or '无扩展名'}”：请上传 xlsx、xls 或 csv 文件。",
-                )
-            ],
-            save=False,
-        )
-    elif same is not None and same.status == Upload.Status.ACCEPTED:
+    upload.file.name = store_content(file, sha256)
+    refusal = _refusal(size, extension)
+    same, duplicate = _same_file(upload)
+    if refusal is not None:
+        _finish(upload, Upload.Status.REJECTED, errors=[refusal], save=False)
+    elif duplicate:
         upload.duplicate_of = same
         _finish(upload, Upload.Status.DUPLICATE, save=False)
         upload.status_note = (
@@ -149,6 +132,46 @@ def receive_upload(
     if upload.status == Upload.Status.RECEIVED and queue:
         transaction.on_commit(lambda: enqueue(upload.pk))
     return upload
+
+
+def _refusal(size: int, extension: str) -> Issue | None:
+    """What refuses a file before anyone reads it: its size or its type."""
+    if size > settings.UPLOAD_MAX_BYTES:
+        return Issue(
+            level="error",
+            rule="too_large",
+            message=f"文件大小 {size / 1024 / 1024:.1f} MB，"
+            f"超过上限 {settings.UPLOAD_MAX_BYTES / 1024 / 1024:.0f} MB：请删除多余的工作表或分批上传。",
+        )
+    if extension not in ALLOWED_EXTENSIONS:
+        return Issue(
+            level="error",
+            rule="file_type",
+            message=f"不支持的文件类型“{extension or '无扩展名'}”：请上传 xlsx、xls 或 csv 文件。",
+        )
+    return None
+
+
+def _same_file(upload: Upload) -> tuple[Upload | None, bool]:
+    """The latest earlier upload of the same bytes for the same period, and whether the new one is a duplicate of it:
+    only when it is the last upload imported for the period and its values still stand (after A, B, A the second A
+    is imported again, being the newest)."""
+    period = {"area": upload.area, "year": upload.year, "quarter": upload.quarter}
+    latest = (
+        Upload.objects.filter(**period, dry_run=False)
+        .filter(status__in=(*Upload.PENDING, Upload.Status.ACCEPTED, Upload.Status.SUPERSEDED))
+        .order_by("-sequence")
+        .first()
+    )
+    if latest is not None and latest.sha256 == upload.sha256 and latest.status == Upload.Status.ACCEPTED:
+        return latest, True
+    same = (
+        Upload.objects.filter(sha256=upload.sha256, **period)
+        .exclude(status__in=(*Upload.PENDING, Upload.Status.DUPLICATE))
+        .order_by("-sequence")
+        .first()
+    )
+    return same, False
 
 
 def enqueue(upload_id: int) -> bool:
@@ -174,19 +197,86 @@ def _finish(upload: Upload, status: str, *, errors=(), warnings=(), save=True) -
         upload.save()
 
 
-def _claim(upload_id: int) -> Upload | None:
-    """Move a received upload to processing; None if another worker has it or it is done (so a redelivered task is
-    harmless)."""
+def _claim(upload_id: int, delivery: str | None) -> Upload | None:
+    """Move a received upload to processing and count the attempt; None if it is not this delivery's to process (a
+    task delivered twice does nothing the second time). A delivery may take back an upload it already holds: the
+    broker hands a task out again only when the worker that had it was lost. An upload whose attempts are spent
+    fails here, so a file that keeps killing workers is not tried for ever."""
     with transaction.atomic():
         upload = Upload.objects.select_for_update().filter(pk=upload_id).first()
-        if upload is None or upload.status != Upload.Status.RECEIVED:
+        if upload is None:
+            return None
+        retaken = upload.status == Upload.Status.PROCESSING and delivery and upload.task_id == delivery
+        if upload.status != Upload.Status.RECEIVED and not retaken:
+            return None
+        if upload.attempts >= settings.UPLOAD_MAX_ATTEMPTS:
+            _fail(upload, f"{upload.attempts} attempts did not finish (the worker was lost each time)")
             return None
         upload.status = Upload.Status.PROCESSING
         upload.status_note = ""
         upload.started_at = timezone.now()
+        upload.task_id = delivery or ""
         upload.attempts += 1
-        upload.save(update_fields=["status", "status_note", "started_at", "attempts"])
+        upload.save(update_fields=["status", "status_note", "started_at", "task_id", "attempts"])
     return upload
+
+
+def _still_ours(upload: Upload) -> bool:
+    """Inside the transaction that concludes an attempt: lock the upload and check that no later attempt took it over
+    (the sweep or a redelivery), so exactly one attempt writes its outcome."""
+    return (
+        Upload.objects.select_for_update()
+        .filter(pk=upload.pk, status=Upload.Status.PROCESSING, attempts=upload.attempts)
+        .exists()
+    )
+
+
+def _fail(upload: Upload, failure: str) -> None:
+    """The system could not process the upload: a status of its own, the city told it is not their file, the
+    administrators told what went wrong."""
+    upload.failure = failure[-4000:]
+    upload.status_note = ""
+    _finish(upload, Upload.Status.FAILED, errors=[Issue(level="error", rule="internal_error", message=FAILED_MESSAGE)])
+    log.error("upload %s failed after %s attempts: %s", upload.pk, upload.attempts, failure)
+    transaction.on_commit(
+        lambda: mail_admins(
+            f"上传 #{upload.pk} 系统处理失败", f"{upload.original_name}\n\n{failure}", fail_silently=True
+        )
+    )
+
+
+def _system_failure(upload: Upload, error: BaseException) -> ProcessingFailed:
+    """Record a failure of the system's own (a bug, the database, a crashed reader): back in the queue while attempts
+    remain, else failed. Returns the exception for the caller to raise."""
+    detail = _CONTROL.sub("?", "".join(traceback.format_exception(error)))  # storable whatever the error quotes
+    log.warning("upload %s: attempt %s failed", upload.pk, upload.attempts, exc_info=error)
+    with transaction.atomic():
+        if not _still_ours(upload):
+            return ProcessingFailed(upload.pk, None)
+        if upload.attempts >= settings.UPLOAD_MAX_ATTEMPTS:
+            _fail(upload, detail)
+            return ProcessingFailed(upload.pk, None)
+        retry_in = settings.UPLOAD_RETRY_DELAY * 2 ** (upload.attempts - 1)
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Upload.Status.RECEIVED,
+            task_id="",
+            failure=detail[-4000:],
+            status_note=f"系统处理出错（第 {upload.attempts} 次），约 {retry_in} 秒后自动重试，文件已安全保存。",
+        )
+    return ProcessingFailed(upload.pk, retry_in)
+
+
+def read_stored(upload: Upload):
+    """The upload's stored file read in a child process with a memory ceiling and a time limit."""
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    return run_bounded(
+        partial(read_upload, max_rows=settings.UPLOAD_MAX_ROWS),
+        data,
+        upload.extension,
+        memory_bytes=settings.UPLOAD_READ_MEMORY_BYTES,
+        timeout=settings.UPLOAD_READ_TIMEOUT,
+    )
 
 
 def upload_context(upload: Upload) -> UploadContext:
@@ -227,51 +317,72 @@ def current_values_for(rows: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"year": int, "quarter": int, "value": float})
 
 
-def process_upload(upload_id: int, *, recompute: bool = True) -> Upload | None:
+def process_upload(upload_id: int, *, recompute: bool = True, delivery: str | None = None) -> Upload | None:
     """Read, validate and (unless a dry run) store one upload, then queue the progress recompute for what it touched
-    (recompute=False: the caller recomputes once for many uploads, as the demo loader does). Idempotent: a second
-    call for the same upload does nothing."""
-    upload = _claim(upload_id)
+    (recompute=False: the caller recomputes once for many uploads, as the demo loader does). `delivery` is the id of
+    the Celery task doing it, if any. Idempotent: a second call for the same upload does nothing.
+
+    Raises ProcessingFailed after recording a failure of the system's own (the upload waits for another attempt, or
+    has failed); every problem of the file's ends the upload rejected."""
+    upload = _claim(upload_id, delivery)
     if upload is None:
         return Upload.objects.filter(pk=upload_id).first()
     try:
-        with upload.file.open("rb") as handle:
-            data = handle.read()
-        read = read_upload(data, upload.extension, max_rows=settings.UPLOAD_MAX_ROWS)
+        try:
+            read = read_stored(upload)
+        except OutOfMemory:
+            raise UnreadableFile(Issue(level="error", rule="too_complex", message=TOO_COMPLEX_MESSAGE)) from None
         checked = validate(read, upload_context(upload), current_values_for)
     except UnreadableFile as unreadable:
-        _finish(upload, Upload.Status.REJECTED, errors=[Issue(**{**unreadable.issue.as_dict(), "level": "error"})])
+        issue = Issue(**{**unreadable.issue.as_dict(), "level": "error"})
+        _conclude(upload, lambda: _finish(upload, Upload.Status.REJECTED, errors=[issue]))
         return upload
-    except Exception:
-        log.exception("upload %s could not be processed", upload.pk)
-        _finish(
-            upload,
-            Upload.Status.REJECTED,
-            errors=[
-                Issue(
-                    level="error",
-                    rule="internal_error",
-                    message="系统处理该文件时出错，文件已保存，请联系管理员。",
-                )
-            ],
-        )
-        return upload
-
+    except Exception as error:  # ReaderCrashed included: a reader that died or hung is the system's problem
+        raise _system_failure(upload, error) from error
     upload.rows_total = len(checked.rows)
     upload.rows_new, upload.rows_changed, upload.rows_unchanged = checked.new, checked.changed, checked.unchanged
-    if checked.errors:
-        _finish(upload, Upload.Status.REJECTED, errors=checked.errors, warnings=checked.warnings)
-    elif upload.dry_run:
-        _finish(upload, Upload.Status.PREVIEWED, warnings=checked.warnings)
-    else:
-        with transaction.atomic():
-            store_observations(upload, checked.rows)
-            _finish(upload, Upload.Status.ACCEPTED, warnings=checked.warnings)
-            areas = sorted({int(a) for a in checked.rows["area_id"].unique()})
-            indicators = sorted({int(i) for i in checked.rows["indicator_id"].unique()})
-            if recompute:
-                transaction.on_commit(lambda: after_accept(areas, indicators))
+    try:
+        if checked.errors:
+            _conclude(
+                upload,
+                lambda: _finish(upload, Upload.Status.REJECTED, errors=checked.errors, warnings=checked.warnings),
+            )
+        elif upload.dry_run:
+            _conclude(upload, lambda: _finish(upload, Upload.Status.PREVIEWED, warnings=checked.warnings))
+        else:
+            _conclude(upload, lambda: _accept(upload, checked, recompute))
+    except Exception as error:
+        raise _system_failure(upload, error) from error
     return upload
+
+
+def _conclude(upload: Upload, write) -> None:
+    """Write an attempt's outcome in one transaction, if the upload is still this attempt's."""
+    with transaction.atomic():
+        if _still_ours(upload):
+            write()
+        else:
+            log.info(
+                "upload %s was taken over by a later attempt; attempt %s writes nothing", upload.pk, upload.attempts
+            )
+
+
+def _accept(upload: Upload, checked, recompute: bool) -> None:
+    """Store the values (see storage for the order rule) and say what became of them."""
+    late = store_observations(upload, checked.rows)
+    if late == len(checked.rows):
+        status = Upload.Status.SUPERSEDED
+        upload.status_note = "本次上传处理时，更晚接收的上传已提供了这些数值：本次数值作为历史记录保存，现行数据不变。"
+    else:
+        status = Upload.Status.ACCEPTED
+        if late:
+            upload.status_note = f"其中 {late} 个数值已由更晚接收的上传提供，本次数值作为历史记录保存。"
+    upload.recompute_pending = recompute and late < len(checked.rows)
+    _finish(upload, status, warnings=checked.warnings)
+    if upload.recompute_pending:
+        areas = sorted({int(a) for a in checked.rows["area_id"].unique()})
+        indicators = sorted({int(i) for i in checked.rows["indicator_id"].unique()})
+        transaction.on_commit(lambda: after_accept(areas, indicators))
 
 
 def after_accept(area_ids: list[int], indicator_ids: list[int]) -> None:
@@ -285,12 +396,14 @@ def after_accept(area_ids: list[int], indicator_ids: list[int]) -> None:
 
 
 def confirm_upload(*, upload: Upload, user) -> Upload:
-    """Import a previewed dry run for real. The file is read and checked again, since values may have moved."""
+    """Import a previewed dry run for real. The file is read and checked again, since values may have moved. The
+    confirmation is the import request: the upload takes its place in line now, after every upload received so far."""
     check_upload_rights(user=user, area=upload.area)
     with transaction.atomic():
         updated = Upload.objects.filter(pk=upload.pk, status=Upload.Status.PREVIEWED).update(
             status=Upload.Status.RECEIVED,
             dry_run=False,
+            sequence=next_sequence(),
             confirmed_at=timezone.now(),
             confirmed_by=user,
             status_note="",
@@ -301,16 +414,44 @@ def confirm_upload(*, upload: Upload, user) -> Upload:
     return upload
 
 
-def sweep_stuck_uploads(*, queued_for: timedelta = timedelta(minutes=1)) -> int:
-    """Re-queue uploads still received `queued_for` after they came in (the broker was down), and uploads processing
-    for too long (the worker died)."""
-    stale = timezone.now() - STUCK_AFTER
-    Upload.objects.filter(status=Upload.Status.PROCESSING, started_at__lt=stale).update(
-        status=Upload.Status.RECEIVED, status_note="处理中断，已重新排队。"
+def sweep_stuck_uploads(*, queued_for: timedelta | None = None, stuck_after: timedelta | None = None) -> int:
+    """Hand over again, oldest import request first, every upload a worker or the broker lost: those whose publishing
+    failed (at once), those still waiting `queued_for` after their last activity (a broker restarted without its
+    queue), and those processing for longer than `stuck_after` (the worker died; they fail instead once their
+    attempts are spent). A second message for an upload still queued does nothing (see _claim)."""
+    now = timezone.now()
+    queued_for = timedelta(seconds=settings.UPLOAD_QUEUED_FOR) if queued_for is None else queued_for
+    stuck_after = timedelta(seconds=settings.UPLOAD_STUCK_AFTER) if stuck_after is None else stuck_after
+    stuck = Upload.objects.filter(status=Upload.Status.PROCESSING, started_at__lt=now - stuck_after)
+    taken_back = list(stuck.filter(attempts__lt=settings.UPLOAD_MAX_ATTEMPTS).values_list("pk", flat=True))
+    Upload.objects.filter(pk__in=taken_back, status=Upload.Status.PROCESSING).update(
+        status=Upload.Status.RECEIVED, task_id="", status_note="处理中断（处理进程丢失），已重新排队。"
     )
-    queued = list(
-        Upload.objects.filter(status=Upload.Status.RECEIVED, created_at__lte=timezone.now() - queued_for).values_list(
-            "pk", flat=True
+    for upload in stuck:  # attempts spent: rare, one by one
+        with transaction.atomic():
+            if Upload.objects.select_for_update().filter(pk=upload.pk, status=Upload.Status.PROCESSING).exists():
+                _fail(upload, f"{upload.attempts} attempts did not finish (the worker was lost each time)")
+    waiting = Upload.objects.filter(status=Upload.Status.RECEIVED).annotate(
+        last_seen=Coalesce("started_at", "created_at")
+    )
+    queued = waiting.filter(
+        Q(pk__in=taken_back) | Q(status_note=QUEUED_NOTE) | Q(last_seen__lte=now - queued_for)
+    ).order_by("sequence")
+    return sum(enqueue(pk) for pk in queued.values_list("pk", flat=True))
+
+
+def process_again(upload_ids) -> int:
+    """An administrator has dealt with what made uploads fail: they go back in the queue with fresh attempts."""
+    with transaction.atomic():
+        ids = list(
+            Upload.objects.select_for_update()
+            .filter(pk__in=list(upload_ids), status=Upload.Status.FAILED)
+            .values_list("pk", flat=True)
         )
-    )
-    return sum(enqueue(pk) for pk in queued)
+        Upload.objects.filter(pk__in=ids).update(
+            status=Upload.Status.RECEIVED, attempts=0, task_id="", errors=[], finished_at=None,
+            status_note="管理员已安排重新处理。",
+        )  # fmt: skip
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: enqueue(pk))
+    return len(ids)

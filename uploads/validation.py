@@ -15,6 +15,7 @@ from indicators.periods import BASELINE_YEAR
 from .issues import Issue
 from .reading import ReadResult
 
+NOTE_MAX_LENGTH = 500  # Observation.note
 # Pairs of shares of one whole that cannot add up to more than 100 %.
 SHARE_GROUPS = [("surface_water_good_share", "surface_water_worse_v_share")]
 
@@ -183,6 +184,13 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
         lambda r: f"{_fmt(r['year'])}年早于基准年{BASELINE_YEAR}年，不在跟踪范围内。",
     )
     flag(~empty_value & rows["value"].isna(), "not_a_number", "value", lambda r: f"“{r['raw_value']}”不是有效数字。")
+    if "note" in rows:  # a note is kept whole or not at all: never cut short in silence
+        flag(
+            rows["note"].str.len() > NOTE_MAX_LENGTH,
+            "note_too_long",
+            "note",
+            lambda r: f"备注有 {len(r['note'])} 个字，超过上限 {NOTE_MAX_LENGTH} 字：请精简后重新上传。",
+        )
 
     known = rows["indicator_code"].isin(indicators.index)
     spec = indicators.reindex(rows["indicator_code"].where(known))

@@ -1,5 +1,6 @@
 """Upload pages: the form, each upload's page, the history, the templates and the completeness grid."""
 
+import csv
 from collections import Counter
 
 from django.conf import settings
@@ -13,9 +14,13 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Kind
 from audit.services import record
-from indicators.periods import period_label, today
+from common.spreadsheets import neutralise_row
+from common.times import local_iso
+from indicators.periods import period_label, submission_deadline, today
 
+from .bounded import OutOfMemory, ReaderCrashed, run_bounded
 from .forms import PeriodForm, UploadForm
+from .handlers import too_large_message
 from .models import Upload
 from .selectors import (
     COMPLETENESS_LABELS,
@@ -33,15 +38,26 @@ VALUES_SHOWN = 300  # an upload's page lists its first values; the raw file hold
 
 def upload_list(request):
     uploads = uploads_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in Upload.Status.values:
+        uploads = uploads.filter(status=status)
     page = Paginator(uploads, 50).get_page(request.GET.get("page"))
-    return render(request, "uploads/upload_list.html", {"page": page})
+    failed = Upload.objects.filter(status=Upload.Status.FAILED).count() if request.user.is_provincial_admin else 0
+    return render(
+        request,
+        "uploads/upload_list.html",
+        {"page": page, "status": status, "statuses": Upload.Status.choices, "failed_count": failed},
+    )
 
 
 def upload_new(request):
     if not (request.user.role == request.user.Role.CITY or request.user.is_provincial_admin):
         raise PermissionDenied(_("只有市级填报员和省级管理员可以上传数据。"))
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if getattr(request, "upload_too_large", False):  # dropped while it streamed in (uploads.handlers)
+        form.is_valid()
+        form.errors["file"] = form.error_class([too_large_message()])
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         long_format = request.user.is_provincial_admin and request.POST.get("long_format") == "on"
         try:
@@ -118,7 +134,18 @@ def upload_marked(request, pk):
         marked = mark_workbook(None, upload.extension, issues)  # never reopen a damaged or hostile file
     else:
         with upload.file.open("rb") as handle:
-            marked = mark_workbook(handle.read(), upload.extension, issues)
+            data = handle.read()
+        try:  # reopened in a child with a memory ceiling, like every read of an uploaded file
+            marked = run_bounded(
+                mark_workbook,
+                data,
+                upload.extension,
+                issues,
+                memory_bytes=settings.UPLOAD_READ_MEMORY_BYTES,
+                timeout=settings.UPLOAD_READ_TIMEOUT,
+            )
+        except (OutOfMemory, ReaderCrashed):
+            marked = mark_workbook(None, upload.extension, issues)
     _record_download(request, upload, "标注问题的文件")
     response = HttpResponse(marked, content_type=XLSX)
     stem = upload.original_name.rsplit(".", 1)[0]
@@ -154,6 +181,8 @@ def completeness(request):
     years = completeness_years(today=today())
     year, error = _chosen_year(request.GET.get("year"), years)
     areas, quarters, grid = completeness_of_year(year, today=today(), approvals=True)
+    if request.GET.get("export") == "csv":
+        return _completeness_csv(year, areas, quarters, grid)
     rows = [(area, [grid[(area.pk, y, q)] for y, q in quarters]) for area in areas]
     counts = Counter(cell.status for cell in grid.values())
     legend = [(status, label, counts[status]) for status, label in COMPLETENESS_LABELS.items()]
@@ -192,3 +221,28 @@ def _chosen_year(text: str | None, years: list[int]) -> tuple[int, str]:
             "last": years[0],
         }
     return year, ""
+
+
+def _completeness_csv(year, areas, quarters, grid) -> HttpResponse:
+    """One line per area and quarter: what the grid shows, with the upload behind it (text neutralised, times in
+    Beijing time with the offset)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f'{year}年填报完成情况.csv')}"
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        ["地区代码", "地区", "报告期", "截止日期", "情况", "上传编号", "文件名", "上传人", "上传时间", "状态"]
+    )
+    for area in areas:
+        for y, q in quarters:
+            cell = grid[(area.pk, y, q)]
+            upload = cell.upload
+            who = upload and (upload.uploaded_by.get_full_name() or upload.uploaded_by.username)
+            row = [area.code, area.name, period_label(y, q), submission_deadline(y, q).isoformat(), cell.label]
+            row += (
+                [upload.pk, upload.original_name, who, local_iso(upload.created_at), upload.get_status_display()]
+                if upload
+                else [""] * 5
+            )
+            writer.writerow(neutralise_row(row))
+    return response

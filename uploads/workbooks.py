@@ -10,6 +10,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from common.spreadsheets import FORMULA_PREFIXES, neutralise, neutralise_row
 from indicators.periods import YTD_LABELS, period_label, submission_deadline
 
 from .reading import META_SHEET, TEMPLATE_SHEET, read_csv_grid
@@ -58,7 +59,7 @@ def build_template(*, area_code: str, area_name: str, year: int, quarter: int, r
     sheet.title = TEMPLATE_SHEET
     value_header = f"本季度值（{YTD_LABELS[quarter]}累计）"
     headers = [*HEADERS, value_header, "备注"]
-    sheet["A1"] = f"{area_name}{period_label(year, quarter)}污染防治攻坚指标填报表"
+    sheet["A1"] = neutralise(f"{area_name}{period_label(year, quarter)}污染防治攻坚指标填报表")
     sheet["A1"].font = Font(size=14, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     sheet["A2"] = (
@@ -86,7 +87,7 @@ def build_template(*, area_code: str, area_name: str, year: int, quarter: int, r
             None,
             None,
         ]
-        for column, value in enumerate(values, start=1):
+        for column, value in enumerate(neutralise_row(values), start=1):
             cell = sheet.cell(row=r, column=column, value=value)
             cell.border = _THIN
             cell.fill = _INPUT if column >= VALUE_COLUMN else _GREY
@@ -154,8 +155,25 @@ def _grid_workbook(data: bytes, extension: str) -> Workbook:
         sheet.title = name
         grid = source.get_sheet_by_name(name).to_python(skip_empty_area=False)
     for row in grid:
-        sheet.append([None if v == "" else v for v in row])
+        sheet.append([None if v == "" else neutralise(v) for v in row])
     return workbook
+
+
+def _neutralise_cells(workbook: Workbook) -> None:
+    """An uploaded xlsx handed back: every formula, and every text a spreadsheet would run as one, becomes plain text;
+    links to elsewhere are dropped (the values were checked, not the formulas; the raw file stays downloadable as it
+    came)."""
+    workbook._external_links = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.hyperlink is not None:
+                    cell.hyperlink = None
+                if cell.data_type == "f":
+                    text = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "")
+                    cell.value = "'" + str(text)
+                elif isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                    cell.value = neutralise(cell.value)
 
 
 # Issues about a file that cannot or must not be reopened (it would be read again to mark it).
@@ -168,6 +186,8 @@ UNREADABLE_RULES = {
     "encoding",
     "too_many_rows",
     "internal_error",
+    "sheet_too_large",
+    "too_complex",
 }
 
 
@@ -179,6 +199,7 @@ def mark_workbook(data: bytes | None, extension: str, issues: list[dict]) -> byt
         workbook.remove(workbook.active)
     elif extension == ".xlsx":
         workbook = load_workbook(io.BytesIO(data))
+        _neutralise_cells(workbook)
     else:
         workbook = _grid_workbook(data, extension)
     for issue in issues:
@@ -197,14 +218,16 @@ def mark_workbook(data: bytes | None, extension: str, issues: list[dict]) -> byt
         cell.fill = _GREY
     for issue in issues:
         listing.append(
-            [
-                "错误" if issue["level"] == "error" else "警告",
-                issue.get("sheet"),
-                issue.get("row"),
-                issue.get("column"),
-                issue.get("value"),
-                issue["message"],
-            ]
+            neutralise_row(
+                [
+                    "错误" if issue["level"] == "error" else "警告",
+                    issue.get("sheet"),
+                    issue.get("row"),
+                    issue.get("column"),
+                    issue.get("value"),
+                    issue["message"],
+                ]
+            )
         )
     for column, width in zip("ABCDEF", [6, 12, 6, 22, 14, 100], strict=True):
         listing.column_dimensions[column].width = width

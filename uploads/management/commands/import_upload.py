@@ -1,12 +1,14 @@
+import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.models import Area
 from uploads.models import Upload
-from uploads.services import UploadRefused, process_upload, receive_upload
+from uploads.services import ProcessingFailed, UploadRefused, process_upload, receive_upload
 
 
 class Command(BaseCommand):
@@ -54,11 +56,30 @@ class Command(BaseCommand):
             except UploadRefused as error:
                 raise CommandError(str(error)) from error
         # The command does the work itself, in this process, rather than wait for a worker.
-        process_upload(upload.pk)
+        self.process(upload)
         upload.refresh_from_db()
         self.report(upload)
         if upload.status == Upload.Status.REJECTED:
             raise CommandError(f"第 {upload.pk} 号上传被退回：{len(upload.errors)} 个错误。", returncode=1)
+        if upload.status != Upload.Status.ACCEPTED and not (dry_run and upload.status == Upload.Status.PREVIEWED):
+            cause = upload.failure.strip().splitlines()[-1:] or [upload.get_status_display()]
+            raise CommandError(
+                f"第 {upload.pk} 号上传系统处理失败（不是文件的问题，文件已保存）：{cause[0]}。"
+                "管理员排除原因后可在管理后台重新处理。",
+                returncode=2,
+            )
+
+    def process(self, upload: Upload) -> None:
+        """Attempts as a worker would make them, with shorter pauses: someone is waiting at the terminal."""
+        for _attempt in range(settings.UPLOAD_MAX_ATTEMPTS):
+            try:
+                process_upload(upload.pk)
+                return
+            except ProcessingFailed as failure:
+                if failure.retry_in is None:
+                    return
+                self.stderr.write("系统处理出错，稍后重试……")
+                time.sleep(min(failure.retry_in, 2))
 
     def report(self, upload: Upload) -> None:
         out = self.stdout

@@ -1,0 +1,452 @@
+"""Benchmark: dashboards under load while every reporting area uploads a quarter at once, as production runs them.
+
+Creates a PostgreSQL database of its own, migrates, loads the plan and the demo data (DEMO_MODE=1: the real upload
+pipeline and recompute), collects the static files, and starts a private redis-server (broker and page cache on one
+Redis, as docker-compose.yml has them), gunicorn (BENCH_WORKERS sync workers, 3 as in the Dockerfile) and a real
+Celery worker (prefork, one process per core). Then:
+
+1. without uploads: BENCH_CLIENTS concurrent clients (50), each logged in with its own session, read the dashboard
+   pages round and round for BENCH_SECONDS (20);
+2. with uploads: the same readers, while each of the 15 reporting areas (14 cities and 沈抚示范区) sends two quarterly
+   templates for the latest closed quarter through the REST API, one right after the other (a first version and a
+   correction, built with the demo's template builder). Readers go on until every area's progress shows the
+   correction, and at least BENCH_SECONDS.
+
+Prints throughput, p50/p95/max latency of the pages with and without the uploads, and per upload the time from its
+POST to accepted and to the dashboard showing it (the Progress rows of its area recomputed and the page-cache version
+bumped). Checks that nothing failed (no HTTP error, no upload rejected or failed) and nothing was lost or misordered
+(every area's current values are its correction's, every first version ends superseded). Goal: those checks pass and
+the p95 with uploads is at most twice the p95 without. Everything it made is removed at the end, whatever happens.
+
+    .venv/bin/python bench/bench_load.py
+
+Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (50), BENCH_SECONDS (20),
+BENCH_WORKERS (3), BENCH_CELERY_CONCURRENCY (number of cores).
+"""
+
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
+
+from bench_pages import Client, free_port, manage  # noqa: E402
+from benchdb import PG_URL, create_database, database_name, drop_database  # noqa: E402
+
+DB_NAME = database_name("load")
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+CONCURRENCY = int(os.environ.get("BENCH_CELERY_CONCURRENCY", str(os.cpu_count() or 2)))
+UPLOADER_PASSWORD = "bench-" + uuid.uuid4().hex[:12]
+PAGES = [
+    "/dashboard/",
+    "/dashboard/?quarter=2025Q2&section=2.2",
+    "/dashboard/city/210100/",
+    "/dashboard/city/211400/?quarter=2025Q2&target=1-02",
+    "/dashboard/league/",
+    "/dashboard/departments/",
+    "/dashboard/departments/eco/",
+    "/dashboard/targets/1-02/",
+    "/dashboard/map/",
+]
+SETTINGS = """\
+from liaoning_eco.settings import *  # noqa: F403
+
+STATIC_ROOT = {static_root!r}
+"""
+
+
+def start_redis(workdir: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    wait_for_port(port)
+    return process, port
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def setup_django(env: dict) -> None:
+    """This process reads the bench database too: to build the files and to check what became of them."""
+    os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
+    for path in reversed(env["PYTHONPATH"].split(os.pathsep)):
+        sys.path.insert(0, path)
+    import django
+
+    django.setup()
+
+
+def prepare_uploads() -> dict:
+    """For each reporting area: an uploader account, and two filled templates for the latest closed quarter (a first
+    version and a correction that moves every value a little), built as the demo builds its uploads."""
+    from accounts.models import User
+    from demo.loader import _filled_template
+    from indicators.models import Area
+    from indicators.periods import latest_closed_quarter
+    from uploads.selectors import template_rows
+
+    year, quarter = latest_closed_quarter()
+    prepared = {}
+    for area in Area.objects.reporting().order_by("order"):
+        user, _ = User.objects.get_or_create(
+            username=f"bench-{area.code}", defaults={"role": User.Role.CITY, "area": area}
+        )
+        user.set_password(UPLOADER_PASSWORD)
+        user.save()
+        rows = template_rows(area, year, quarter)
+        first = {
+            (r.area_code, r.indicator_code): round(r.min_value + (r.max_value - r.min_value) * 0.40, 2) for r in rows
+        }
+        correction = {key: round(value * 0.98, 2) for key, value in first.items()}
+        prepared[area.code] = {
+            "user": user.username,
+            "files": [_filled_template(area, year, quarter, values) for values in (first, correction)],
+            "period": (year, quarter),
+        }
+    return prepared
+
+
+def log_in(base: str, username: str, password: str) -> Client:
+    """A browser-like session for an uploader: one login (one password hash), then requests with its cookie."""
+    client = Client(base)
+    _status, body, headers = client.get("/accounts/login/")
+    html = gzip.decompress(body).decode() if headers.get("Content-Encoding") == "gzip" else body.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base})
+    with client.opener.open(request, timeout=60) as response:
+        response.read()
+    if not any(c.name == "sessionid" for c in client.cookies):
+        raise RuntimeError(f"login failed for {username}")
+    return client
+
+
+def post_upload(client: Client, area: str, period: tuple[int, int], data: bytes, name: str) -> dict:
+    """The REST API's upload, as a logged-in browser script sends it (session cookie and CSRF token)."""
+    boundary = uuid.uuid4().hex
+    fields = {"area": area, "year": str(period[0]), "quarter": str(period[1])}
+    body = io.BytesIO()
+    for key, value in fields.items():
+        body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+    body.write(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n".encode()
+    )
+    body.write(data + f"\r\n--{boundary}--\r\n".encode())
+    csrf = next(c.value for c in client.cookies if c.name == "csrftoken")
+    request = urllib.request.Request(
+        f"{client.base}/api/uploads/",
+        data=body.getvalue(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRFToken": csrf,
+                 "Referer": client.base},
+    )  # fmt: skip
+    with client.opener.open(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+class Readers:
+    """CLIENTS logged-in clients reading the pages round and round until stopped; latencies and errors recorded."""
+
+    def __init__(self, clients: list[Client]):
+        self.clients = clients
+        self.latencies: list[float] = []
+        self.timeline: list[tuple[float, float]] = []  # (started, ms) to see when the slow requests happened
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def _run(self, index: int) -> None:
+        client, n = self.clients[index], index
+        while not self.stopping.is_set():
+            path = PAGES[n % len(PAGES)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                status, _body, _headers = client.get(path)
+            except Exception as error:  # a refused or timed-out request counts as an error
+                status = repr(error)
+            elapsed = (time.perf_counter() - started) * 1000
+            with self.lock:
+                self.latencies.append(elapsed)
+                self.timeline.append((started, elapsed))
+                if status != 200:
+                    self.errors.append(f"{path}: {status}")
+
+    def start(self) -> None:
+        self.started = time.perf_counter()
+        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(len(self.clients))]
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self) -> dict:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(120)
+        wall = time.perf_counter() - self.started
+        ordered = sorted(self.latencies)
+        return {
+            "n": len(ordered),
+            "rps": len(ordered) / wall,
+            "p50": statistics.median(ordered),
+            "p95": ordered[max(0, round(0.95 * len(ordered)) - 1)],
+            "max": ordered[-1],
+            "errors": list(self.errors),
+            "seconds": wall,
+            "timeline": sorted(self.timeline),
+            "latencies": ordered,
+        }
+
+
+def upload_everything(uploaders: dict, prepared: dict) -> dict:
+    """Every area sends its first version and its correction, one after the other, all areas at once."""
+    sent = {}
+
+    def send(code: str) -> None:
+        spec = prepared[code]
+        for version, data in enumerate(spec["files"]):
+            posted = time.perf_counter()
+            answer = post_upload(uploaders[code], code, spec["period"], data, f"{code}-v{version + 1}.xlsx")
+            sent.setdefault(code, []).append({"id": answer["id"], "posted": posted, "status": answer["status"]})
+
+    with ThreadPoolExecutor(len(prepared)) as pool:
+        list(pool.map(send, prepared))
+    return sent
+
+
+def follow(sent: dict, timeout: float = 300) -> dict:
+    """Poll the database until every upload is finished and every area's progress reflects its correction."""
+    from django.db import close_old_connections
+
+    from progress.models import Progress
+    from uploads.models import Upload
+
+    pending = {(code, i) for code, items in sent.items() for i in range(len(items))}
+    recomputed = set()
+    deadline = time.monotonic() + timeout
+    while (pending or len(recomputed) < len(sent)) and time.monotonic() < deadline:
+        close_old_connections()
+        now = time.perf_counter()
+        for code, i in list(pending):
+            item = sent[code][i]
+            upload = Upload.objects.get(pk=item["id"])
+            if not upload.is_pending:
+                item.update(final=upload.status, accepted_s=now - item["posted"], finished_at=upload.finished_at)
+                pending.discard((code, i))
+        for code, items in sent.items():
+            last = items[-1]
+            if code in recomputed or "finished_at" not in last:
+                continue
+            if Progress.objects.filter(area__code=code, computed_at__gte=last["finished_at"]).exists():
+                last["dashboard_s"] = now - last["posted"]
+                recomputed.add(code)
+        time.sleep(0.1)
+    return sent
+
+
+def verify(sent: dict) -> list[str]:
+    """Nothing lost or misordered: every area's current values are its correction's, its first version superseded."""
+    from uploads.models import Observation, Upload
+
+    problems = []
+    for code, (first, correction) in sent.items():
+        statuses = dict(Upload.objects.filter(pk__in=[first["id"], correction["id"]]).values_list("pk", "status"))
+        if statuses.get(correction["id"]) != Upload.Status.ACCEPTED:
+            problems.append(f"{code}: the correction ended {statuses.get(correction['id'])}")
+        if statuses.get(first["id"]) != Upload.Status.SUPERSEDED:
+            problems.append(f"{code}: the first version ended {statuses.get(first['id'])}")
+        current = Observation.objects.filter(area__code=code, upload_id=first["id"], is_current=True).count()
+        if current:
+            problems.append(f"{code}: {current} values of the first version are still current")
+        if "dashboard_s" not in correction:
+            problems.append(f"{code}: progress never showed the correction")
+    return problems
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(share * len(ordered)) - 1)]
+
+
+def report(name: str, r: dict) -> None:
+    print(
+        f"{name:<16} {r['n']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['max']:>8.1f} "
+        f"{len(r['errors']):>6} {r['seconds']:>6.1f}",
+        flush=True,
+    )
+
+
+def start_servers(env: dict) -> tuple[subprocess.Popen, subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "liaoning_eco.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(WORKERS), "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [str(Path(PYTHON).parent / "celery"), "-A", "liaoning_eco", "worker", "--loglevel=warning",
+         f"--concurrency={CONCURRENCY}", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    wait_for_port(port)
+    return server, worker, f"http://127.0.0.1:{port}"
+
+
+def measure(base: str, prepared: dict) -> tuple[dict, dict, dict]:
+    """The two phases: readers alone, then readers while every area uploads."""
+    clients = [Client(base) for _ in range(CLIENTS)]
+    for client in clients:
+        client.login()
+    for path in PAGES:  # warm the page cache once, as a running site has it
+        clients[0].get(path)
+    uploaders = {code: log_in(base, spec["user"], UPLOADER_PASSWORD) for code, spec in prepared.items()}
+    print(f"\n{CLIENTS} concurrent readers over {len(PAGES)} dashboard pages; gunicorn {WORKERS} sync workers, "
+          f"Celery prefork ×{CONCURRENCY}, on {os.cpu_count()} cores\n")  # fmt: skip
+    header = f"{'phase':<16} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>8} {'errors':>6} {'s':>6}"
+    print(header + "\n" + "-" * len(header))
+    readers = Readers(clients)
+    readers.start()
+    time.sleep(SECONDS)
+    quiet = readers.stop()
+    report("without uploads", quiet)
+    readers = Readers(clients)
+    readers.start()
+    started = time.monotonic()
+    sent = follow(upload_everything(uploaders, prepared))
+    time.sleep(max(0.0, SECONDS - (time.monotonic() - started)))
+    busy = readers.stop()
+    report("with uploads", busy)
+    timeline(busy, sent)
+    return quiet, busy, sent
+
+
+def timeline(busy: dict, sent: dict) -> None:
+    """When the slow page requests started, against when the uploads finished and progress showed them."""
+    origin = min(item["posted"] for items in sent.values() for item in items)
+    slow = [(t - origin, ms) for t, ms in busy["timeline"] if ms > 2 * statistics.median(busy["latencies"])]
+    finished = sorted(
+        item["posted"] + item["accepted_s"] - origin for i in sent.values() for item in i if "accepted_s" in item
+    )
+    shown = sorted(i[-1]["posted"] + i[-1]["dashboard_s"] - origin for i in sent.values() if "dashboard_s" in i[-1])
+    if finished and shown:
+        print(f"  uploads finished {finished[0]:.1f}–{finished[-1]:.1f} s after the first POST; "
+              f"progress showed them {shown[0]:.1f}–{shown[-1]:.1f} s")  # fmt: skip
+    if slow:
+        print(f"  {len(slow)} page requests slower than twice the median started {min(t for t, _ in slow):.1f}–"
+              f"{max(t for t, _ in slow):.1f} s after the first POST")  # fmt: skip
+
+
+def summarise(quiet: dict, busy: dict, sent: dict) -> bool:
+    uploads = [item for items in sent.values() for item in items]
+    finished = [item["accepted_s"] for item in uploads if "accepted_s" in item]
+    shown = [items[-1]["dashboard_s"] for items in sent.values() if "dashboard_s" in items[-1]]
+    print(f"\n{len(uploads)} uploads ({len(sent)} areas × 2) sent at once through the API")
+    for label, values in (
+        ("POST → finished (accepted or superseded)", finished),
+        ("POST of the correction → dashboard shows it (progress recomputed, cache version bumped)", shown),
+    ):
+        if values:
+            print(f"{label}: p50 {statistics.median(values):.1f} s, p95 {percentile(values, 0.95):.1f} s, "
+                  f"max {max(values):.1f} s")  # fmt: skip
+    problems = verify(sent) + [f"HTTP: {e}" for e in (quiet["errors"] + busy["errors"])[:10]]
+    ratio = busy["p95"] / quiet["p95"]
+    print(f"\np95 with uploads / without: {ratio:.2f} (goal ≤ 2)")
+    print("Nothing lost or misordered, no error: " + ("PASS" if not problems else "FAIL"))
+    for problem in problems[:20]:
+        print("  " + problem)
+    passed = not problems and ratio <= 2
+    print(f"Goal: {'PASS' if passed else 'FAIL'}")
+    return passed
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    (workdir / "bench_settings.py").write_text(SETTINGS.format(static_root=str(workdir / "static")), encoding="utf-8")
+    redis_process = server = worker = None
+    try:
+        redis_process, redis_port = start_redis(workdir)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)]),
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-not-a-secret",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_COOKIES": "0",
+            "DEMO_MODE": "1",
+            "LOG_LEVEL": "WARNING",
+            "MEDIA_ROOT": str(workdir / "media"),
+            "CELERY_BROKER_URL": "",  # the demo data loads in-process; the servers below get the broker
+        }
+        print(f"Database {DB_NAME}; Redis on port {redis_port} (broker db 0, page cache db 1)", flush=True)
+        create_database(DB_NAME)
+        for command in (["migrate", "--noinput"], ["load_plan"], ["load_demo"], ["collectstatic", "--noinput"]):
+            manage(env, *command)
+        env.update(
+            CELERY_BROKER_URL=f"redis://127.0.0.1:{redis_port}/0", CACHE_URL=f"rediscache://127.0.0.1:{redis_port}/1"
+        )
+        setup_django(env)
+        prepared = prepare_uploads()
+        print(f"  {len(prepared)} areas × 2 templates prepared", flush=True)
+        server, worker, base = start_servers(env)
+        return 0 if summarise(*measure(base, prepared)) else 1
+    finally:
+        stop(server)
+        stop(worker)
+        stop(redis_process)
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:
+            pass
+        drop_database(DB_NAME)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
