@@ -192,10 +192,14 @@ def plan_table(scope: ReportScope) -> Table:
     labels_zh = {
         "code": "目标编号", "area_code": "区划代码", "section": "章节", "name": "目标名称", "indicator": "指标代码",
         "comparator": "比较方式", "target_value": "目标值或期限", "unit": "单位", "baseline_year": "基准年",
-        "baseline_value": "基准值", "target_year": "目标年份", "scope": "适用范围", "lead_departments": "牵头部门",
+        "baseline_value": "基准值", "target_year": "目标年份", "recurrence": "重复周期", "first_year": "首个年度",
+        "last_year": "最后年度", "deadline_in_year": "年内期限", "scope": "适用范围", "lead_departments": "牵头部门",
         "cooperating_departments": "配合部门", "special_column": "专栏", "source_text": "方案原文",
     }  # fmt: skip
-    kinds = {"baseline_year": INTEGER, "baseline_value": NUMBER, "target_year": INTEGER}
+    kinds = {
+        "baseline_year": INTEGER, "baseline_value": NUMBER, "target_year": INTEGER, "first_year": INTEGER,
+        "last_year": INTEGER,
+    }  # fmt: skip
     columns = [
         Column(key, labels_zh[key], kinds.get(key, TEXT), width=30 if key == "source_text" else 12)
         for key in PLAN_COLUMNS
