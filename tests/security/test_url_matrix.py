@@ -73,6 +73,21 @@ EXPECTED = {
     "api/observations/<int:pk>/": ("GET", NONE, 200, 404, 200, 200, 200),
     "api/progress/": ("GET", NONE, 200, 200, 200, 200, 200),
     "api/completeness/": ("GET", NONE, 403, 403, 200, 200, 200),
+    "api/approvals/": ("GET", NONE, 200, 200, 200, 200, 200),  # an officer's list holds their own city alone
+    "api/approvals/<int:pk>/": ("GET", NONE, 200, 404, 200, 200, 200),
+    # reports: 沈阳's officer made the report below; an officer sees the reports they made
+    "api/reports/": ("GET", NONE, 200, 200, 200, 200, 200),
+    "api/reports/<int:pk>/": ("GET", NONE, 200, 404, 200, 200, 200),
+    "api/reports/<int:pk>/download/": ("GET", NONE, 200, 404, 200, 200, 200),
+    "reports/": ("GET", LOGIN, 200, 200, 200, 200, 200),
+    "reports/<int:pk>/": ("GET", LOGIN, 200, 404, 200, 200, 200),
+    "reports/<int:pk>/status/": ("GET", LOGIN, 200, 404, 200, 200, 200),
+    "reports/<int:pk>/download/": ("GET", LOGIN, 200, 404, 200, 200, 200),
+    # the audit trail: provincial staff, auditors and administrators
+    "audit/": ("GET", LOGIN, 403, 403, 200, 200, 200),
+    "audit/export.<str:fmt>": ("GET", LOGIN, 403, 403, 200, 200, 200),
+    # an approval step with no action named: refused with a message, back to the page (roles: tests/uploads)
+    "uploads/approval/<str:area_code>/<int:year>/<int:quarter>/": ("POST", LOGIN, 302, 302, 302, 302, 302),
     # the admin site: its own sign-in page, then administrators alone
     "admin/login/": ("GET", 200, 200, 200, 200, 200, 302),
     "admin/logout/": ("POST", LOGIN, 302, 302, 302, 302, LOGIN),  # others: to the admin index, still signed in
@@ -123,6 +138,22 @@ def shenyang_upload(people, shenyang):
     return upload
 
 
+@pytest.fixture
+def shenyang_records(people, shenyang, shenyang_upload):
+    """A report 沈阳's officer made, and 沈阳's 2024 Q2 submitted for approval: {route prefix: pk}."""
+    from reports.models import GeneratedReport
+    from reports.scope import parse_scope
+    from reports.services import request_report
+    from uploads.approval import take_action
+
+    officer = people["officer"]
+    scope = parse_scope(year=2024, quarter=2, area="210100", user=officer)
+    report = request_report(scope=scope, fmt="csv", user=officer, door=GeneratedReport.Door.WEB, queue=False)
+    assert report.is_ready
+    approval = take_action("submit", area=shenyang, year=2024, quarter=2, user=officer)
+    return {"reports/": report.pk, "api/reports/": report.pk, "api/approvals/": approval.pk}
+
+
 def admin_object_id(route: str) -> str:
     """The pk of an object of the admin page's model, or 0 where there is none."""
     for model in admin.site._registry:
@@ -132,7 +163,7 @@ def admin_object_id(route: str) -> str:
     return "0"
 
 
-def url_of(route: str, upload) -> str:
+def url_of(route: str, upload, records: dict) -> str:
     values = {
         "<int:pk>": str(upload.pk),
         "<str:code>": {
@@ -148,6 +179,10 @@ def url_of(route: str, upload) -> str:
         },
     }
     url = route
+    for prefix, pk in records.items():
+        if route.startswith(prefix):
+            url = url.replace("<int:pk>", str(pk))
+    url = url.replace("<str:area_code>/<int:year>/<int:quarter>", "210100/2024/2").replace("<str:fmt>", "csv")
     if route.startswith("api/observations/"):
         url = url.replace("<int:pk>", str(upload.observations.first().pk))
     url = url.replace("<int:pk>", values["<int:pk>"])
@@ -187,7 +222,7 @@ def outcome(response, role: str, people) -> object:
     return status
 
 
-def test_every_url_for_every_role(people, shenyang_upload):
+def test_every_url_for_every_role(people, shenyang_upload, shenyang_records):
     found = dict(routes())
     unknown = sorted(r for r in found if r not in EXPECTED and not r.startswith("admin/"))
     gone = sorted(r for r in EXPECTED if r not in found)
@@ -198,7 +233,7 @@ def test_every_url_for_every_role(people, shenyang_upload):
     wrong = []
     for route in found:
         method, *expected = EXPECTED.get(route, ADMIN_ONLY)
-        url = url_of(route, shenyang_upload)
+        url = url_of(route, shenyang_upload, shenyang_records)
         for role, want in zip(ROLES, expected, strict=True):
             response = getattr(clients[role], method.lower())(url)
             got = outcome(response, role, people)
