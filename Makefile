@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# Test processes in parallel (pytest-xdist): one per core of the 2-core machines the suite runs on.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test lint format bench serve-demo-data clean
 
@@ -22,7 +24,7 @@ demo:  # bin/demo installs (its step 1), so the first line a newcomer sees says 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 	@./bin/test-postgres-only
 
 lint: $(VENV)/.installed
