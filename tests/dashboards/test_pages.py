@@ -274,6 +274,7 @@ def test_the_methodology_page_explains_in_plain_words_with_a_worked_example(prov
     html = province_client.get(reverse("dash_help")).content.decode()
     assert "方法说明" in html and "序时进度值 = 基准值 + 时间进度" in html
     assert "44 + 0.6 ×（34 − 44）= 38" in html and 'id="chart-example"' in html
+    assert "每年都要完成的任务" in html and "2022 ✓ · 2023 ✗" in html  # yearly duties, judged year by year
     for status in Status:
         assert f"st-{status.value}" in html and str(status.label) in html
     for code_word in ("schedule_ratio", "engine.py", "test_", "docs/progress.md", "pytest"):
