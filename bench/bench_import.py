@@ -78,6 +78,7 @@ def build_rows():
     import pandas as pd
 
     from indicators.models import Indicator
+    from indicators.units import counts_whole
     from uploads.validation import SHARE_GROUPS
 
     second_shares = {second for _first, second in SHARE_GROUPS}  # keep clear of the "shares add up over 100" check
@@ -85,7 +86,7 @@ def build_rows():
         Indicator.objects.filter(reported_by=Indicator.ReportedBy.CITY)
         .exclude(code__in=second_shares)
         .order_by("code")
-        .values("code", "min_value", "max_value", "max_change")
+        .values("code", "unit", "min_value", "max_value", "max_change")
     )
     per_area = len(indicators) * len(QUARTERS)
     n_areas = math.ceil(N_ROWS / per_area)
@@ -102,6 +103,8 @@ def build_rows():
     slope = rng.uniform(-1, 1, n_series) * step_limit
     k = np.arange(len(QUARTERS))
     values = np.clip(np.round(base[:, None] + slope[:, None] * k[None, :], 2), lo[:, None], hi[:, None])
+    whole = np.tile(indicators["unit"].map(counts_whole).to_numpy(bool), n_areas)
+    values[whole] = np.round(values[whole])  # counts of things are whole numbers
 
     frame = pd.DataFrame(
         {
@@ -114,7 +117,8 @@ def build_rows():
     )
     # The same values nudged by one hundredth, inside the range: a second file that changes every value.
     upper = np.repeat(hi, len(QUARTERS))
-    nudged = np.where(values.ravel() + 0.01 <= upper, values.ravel() + 0.01, values.ravel() - 0.01)
+    nudge = np.where(np.repeat(whole, len(QUARTERS)), 1.0, 0.01)
+    nudged = np.where(values.ravel() + nudge <= upper, values.ravel() + nudge, values.ravel() - nudge)
     changed = frame.assign(value=np.round(nudged, 2))
     return frame.iloc[:N_ROWS].reset_index(drop=True), changed.iloc[:N_ROWS], len(indicators), n_areas
 

@@ -138,9 +138,11 @@ def prepare_uploads() -> dict:
         user.save()
         rows = template_rows(area, year, quarter)
         first = {
-            (r.area_code, r.indicator_code): round(r.min_value + (r.max_value - r.min_value) * 0.40, 2) for r in rows
+            (r.area_code, r.indicator_code): round(r.min_value + (r.max_value - r.min_value) * 0.4, 0 if r.whole else 2)
+            for r in rows
         }
-        correction = {key: round(value * 0.98, 2) for key, value in first.items()}
+        whole = {(r.area_code, r.indicator_code) for r in rows if r.whole}
+        correction = {key: round(value * 0.98, 0 if key in whole else 2) for key, value in first.items()}
         prepared[area.code] = {
             "user": user.username,
             "files": [_filled_template(area, year, quarter, values) for values in (first, correction)],

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .units import counts_whole
+
 
 class AreaQuerySet(models.QuerySet):
     def province(self) -> "Area":
@@ -100,3 +102,8 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.unit}）"
+
+    @property
+    def whole_numbers(self) -> bool:
+        """Counts of things take whole numbers only (indicators.units has the rule)."""
+        return counts_whole(self.unit)

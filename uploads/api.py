@@ -45,6 +45,7 @@ class UploadSerializer(serializers.ModelSerializer):
             "rows_new",
             "rows_changed",
             "rows_unchanged",
+            "changes",
             "errors",
             "warnings",
         ]

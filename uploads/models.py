@@ -84,6 +84,8 @@ class Upload(models.Model):
     rows_unchanged = models.PositiveIntegerField(_("未变"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     warnings = models.JSONField(_("警告"), default=list, blank=True)
+    # Every value the upload changes (or, as a dry run, would change): old → new and the upload it replaces.
+    changes = models.JSONField(_("修改的数值"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -47,36 +47,58 @@ def expected_indicator_codes(area: Area) -> list[str]:
 
 
 def target_texts(pairs: list[tuple[Area, Indicator]]) -> dict[tuple[int, int], str]:
-    """What each row must reach, as the template shows it: the area's own value where the plan sets one."""
+    """What each row must reach, as the template shows it: the area's own value where the plan sets one; where the
+    plan's figure is the province's total (220 监控点, 182 座尾矿库), it says so and that the city's count adds to it,
+    rather than showing a city the province's number as if it were its own. Each text once, earliest first."""
     indicator_ids = {i.pk for _, i in pairs}
-    targets = Target.objects.filter(indicator_id__in=indicator_ids).prefetch_related("area_values")
+    targets = Target.objects.filter(indicator_id__in=indicator_ids).select_related("indicator")
+    targets = targets.prefetch_related("area_values").order_by("target_year", "deadline", "order")
+    areas = {a.pk: a for a, _ in pairs}
     texts: dict[tuple[int, int], list[str]] = defaultdict(list)
-    area_ids = {a.pk for a, _ in pairs}
     for target in targets:
         own = {v.area_id: v.value for v in target.area_values.all()}
-        for area_id in area_ids:
-            if own:
-                if area_id not in own:
-                    continue
-                value = own[area_id]
-            else:
-                value = target.value
-            if target.is_yearly:  # the same duty in every year of its years
-                if target.comparator == Target.Comparator.DONE_BY:
-                    goal = f"{target.deadline_in_year or '12-31'}前完成"
-                else:
-                    goal = f"{target.comparator_symbol}{value:g}"
-                text = f"每年{goal}（{target.first_year}—{target.last_year}年）"
-            elif target.comparator == Target.Comparator.DONE_BY:
-                text = f"{target.deadline:%Y-%m-%d}前完成"
-            elif target.comparator == Target.Comparator.REDUCE_PCT:
-                text = f"较{target.baseline_year}年降低{value:g}%（{target.target_year}年）"
-            elif target.comparator == Target.Comparator.REDUCE_ABS:
-                text = f"较{target.baseline_year}年减少{value:g}{target.unit}（{target.target_year}年）"
-            else:
-                text = f"{target.comparator_symbol}{value:g}（{target.target_year}年）"
-            texts[(area_id, target.indicator_id)].append(text)
-    return {key: "；".join(value) for key, value in texts.items()}
+        for area in areas.values():
+            text = _target_text_for(target, area, own)
+            key = (area.pk, target.indicator_id)
+            if text and text not in texts[key]:
+                texts[key].append(text)
+    return {key: "；".join(value) for key, value in texts.items() if value}
+
+
+def _is_province_total(target: Target) -> bool:
+    """The plan's figure is a total of the cities' (or a cut in the province's total), which no single city is held
+    to: the same rule progress.services.build_assignments follows."""
+    return target.scope == Target.Scope.PROVINCE and (
+        target.indicator.aggregation == Indicator.Aggregation.SUM or target.comparator == Target.Comparator.REDUCE_ABS
+    )
+
+
+def _target_text_for(target: Target, area: Area, own: dict[int, float]) -> str:
+    """One target's text on one area's row, or "" when the target asks nothing of the area."""
+    if area.pk in own:
+        return _goal_text(target, own[area.pk])
+    is_province = area.level == Area.Level.PROVINCE
+    if _is_province_total(target) and not is_province and not target.value_from_areas:
+        return f"全省合计{_goal_text(target, target.value)}：方案未分解到市，本市填报数计入全省合计"
+    if own:  # the plan names other areas, not this one
+        return ""
+    return _goal_text(target, target.value)
+
+
+def _goal_text(target: Target, value: float | None) -> str:
+    if target.is_yearly:  # the same duty in every year of its years
+        if target.comparator == Target.Comparator.DONE_BY:
+            goal = f"{target.deadline_in_year or '12-31'}前完成"
+        else:
+            goal = f"{target.comparator_symbol}{value:g}"
+        return f"每年{goal}（{target.first_year}—{target.last_year}年）"
+    if target.comparator == Target.Comparator.DONE_BY:
+        return f"{target.deadline:%Y-%m-%d}前完成"
+    if target.comparator == Target.Comparator.REDUCE_PCT:
+        return f"较{target.baseline_year}年降低{value:g}%（{target.target_year}年）"
+    if target.comparator == Target.Comparator.REDUCE_ABS:
+        return f"较{target.baseline_year}年减少{value:g}{target.unit}（{target.target_year}年）"
+    return f"{target.comparator_symbol}{value:g}（{target.target_year}年）"
 
 
 def template_rows(area: Area, year: int, quarter: int) -> list[TemplateRow]:
@@ -100,6 +122,7 @@ def template_rows(area: Area, year: int, quarter: int) -> list[TemplateRow]:
             previous_value=previous.get((a.pk, i.pk)),
             min_value=i.min_value,
             max_value=i.max_value,
+            whole=i.whole_numbers,
         )
         for a, i in pairs
     ]

@@ -304,7 +304,7 @@ def upload_context(upload: Upload) -> UploadContext:
 def current_values_for(rows: pd.DataFrame) -> pd.DataFrame:
     """Current stored values the checks compare an upload's rows against: same areas, from a year before the
     earliest quarter in the file (for 同比 and previous-quarter comparisons) to its latest."""
-    columns = ["area_code", "indicator_code", "year", "quarter", "value"]
+    columns = ["area_code", "indicator_code", "year", "quarter", "value", "upload_id"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     values = Observation.objects.filter(
@@ -312,9 +312,9 @@ def current_values_for(rows: pd.DataFrame) -> pd.DataFrame:
         area__code__in=rows["area_code"].unique().tolist(),
         year__gte=int(rows["year"].min()) - 1,
         year__lte=int(rows["year"].max()),
-    ).values_list("area__code", "indicator__code", "year", "quarter", "value")
+    ).values_list("area__code", "indicator__code", "year", "quarter", "value", "upload_id")
     frame = pd.DataFrame.from_records(list(values), columns=columns)
-    return frame.astype({"year": int, "quarter": int, "value": float})
+    return frame.astype({"year": int, "quarter": int, "value": float, "upload_id": int})
 
 
 def process_upload(upload_id: int, *, recompute: bool = True, delivery: str | None = None) -> Upload | None:
@@ -341,6 +341,7 @@ def process_upload(upload_id: int, *, recompute: bool = True, delivery: str | No
         raise _system_failure(upload, error) from error
     upload.rows_total = len(checked.rows)
     upload.rows_new, upload.rows_changed, upload.rows_unchanged = checked.new, checked.changed, checked.unchanged
+    upload.changes = checked.changes
     try:
         if checked.errors:
             _conclude(

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators.periods import BASELINE_YEAR
+from indicators.periods import BASELINE_YEAR, quarter_end
+from indicators.units import counts_whole
 
 from .issues import Issue
 from .reading import ReadResult
@@ -18,6 +19,7 @@ from .reading import ReadResult
 NOTE_MAX_LENGTH = 500  # Observation.note
 # Pairs of shares of one whole that cannot add up to more than 100 %.
 SHARE_GROUPS = [("surface_water_good_share", "surface_water_worse_v_share")]
+CHANGES_KEPT = 5000  # changes listed on an upload; a long-format back-fill may change more, and says how many
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Validated:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    changes: list[dict] = field(default_factory=list)  # each value that would change: old → new, and from where
 
 
 def _fmt(value) -> str:
@@ -93,47 +96,67 @@ def _fill_period(read: ReadResult, ctx: UploadContext) -> list[Issue]:
 
 def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.DataFrame], pd.DataFrame]) -> Validated:
     """`load_current(rows)` returns the current stored values the rows are compared with (same keys, previous
-    quarters, the same quarter a year earlier): columns area_code, indicator_code, year, quarter, value."""
+    quarters, the same quarter a year earlier): columns area_code, indicator_code, year, quarter, value and, where
+    known, upload_id (the upload each value came from)."""
     errors: list[Issue] = list(read.cell_issues)
-    warnings: list[Issue] = []
     errors += _fill_period(read, ctx)
     rows = read.rows
     if any(e.rule in ("missing_columns", "template_mismatch") for e in errors):
-        return Validated(rows=rows.iloc[0:0], errors=errors, warnings=warnings)
+        return Validated(rows=rows.iloc[0:0], errors=errors, warnings=[])
     if rows.empty:
         errors.append(Issue(level="error", rule="empty", sheet=read.sheet, message="文件中没有任何数据行。"))
-        return Validated(rows=rows, errors=errors, warnings=warnings)
+        return Validated(rows=rows, errors=errors, warnings=[])
 
-    sheet, label = read.sheet, read.columns
-    bad = pd.Series(False, index=rows.index)
+    checks = _Checks(rows, read.sheet, read.columns, errors)
+    empty_value = rows["raw_value"].map(lambda v: v is None or str(v).strip() == "" or v != v)
+    _check_keys(checks, ctx)
+    future = _check_future(checks, ctx)
+    _check_values(checks, ctx, empty_value)
 
-    def flag(mask: pd.Series, rule: str, column: str, message) -> None:
-        nonlocal bad
-        mask = mask & ~bad  # one error per row is enough to fix it; the first found is the most basic
+    good = _good_rows(rows[~checks.bad & ~future & ~empty_value], ctx)
+    current = load_current(good)
+    warnings = _empty_value_warnings(rows[empty_value & ~checks.bad], ctx, read.sheet, read.columns)
+    warnings += _change_warnings(good, current, ctx.indicators, read.sheet, read.columns)
+    warnings += _share_warnings(good, ctx.indicators, read.sheet, read.columns)
+    warnings += _missing_indicator_warnings(rows[~empty_value], ctx, read.sheet)
+    if good.empty and not errors:
+        errors.append(Issue(level="error", rule="empty", sheet=read.sheet, message="文件中没有填写任何数值。"))
+    result = Validated(rows=good, errors=errors, warnings=warnings)
+    _count_changes(result, current, ctx)
+    return result
+
+
+class _Checks:
+    """Per-row checks on whole columns: each failing row gets one error (the first found is the most basic, and one
+    is enough to fix it), addressed by its row and column."""
+
+    def __init__(self, rows: pd.DataFrame, sheet: str | None, label: dict, errors: list[Issue]):
+        self.rows, self.sheet, self.label, self.errors = rows, sheet, label, errors
+        self.bad = pd.Series(False, index=rows.index)
+
+    def flag(self, mask: pd.Series, rule: str, column: str, message) -> None:
+        mask = mask & ~self.bad
         for index in np.flatnonzero(mask.to_numpy()):
-            row = rows.iloc[index]
-            errors.append(
+            row = self.rows.iloc[index]
+            self.errors.append(
                 Issue(
                     level="error",
                     rule=rule,
-                    sheet=sheet,
+                    sheet=self.sheet,
                     row=int(row["row"]),
-                    column=label.get(column, column),
+                    column=self.label.get(column, column),
                     value=_fmt(row.get(column if column != "value" else "raw_value")),
                     message=message(row),
                 )
             )
-        bad |= mask
+        self.bad |= mask
 
-    areas, indicators = ctx.areas, ctx.indicators
-    empty_value = rows["raw_value"].map(lambda v: v is None or str(v).strip() == "" or v != v)
 
-    flag(
-        ~rows["area_code"].isin(areas.index),
-        "unknown_area",
-        "area_code",
-        lambda r: f"地区代码“{r['area_code']}”不存在。",
-    )
+def _check_keys(checks: _Checks, ctx: UploadContext) -> None:
+    """Each row's area, indicator and quarter: known, the upload's own, inside the period tracked."""
+    rows, areas, flag = checks.rows, ctx.areas, checks.flag
+    unknown = ~rows["area_code"].isin(areas.index)
+    flag(unknown, "unknown_area", "area_code", lambda r: f"地区代码“{r['area_code']}”不存在。")
     if ctx.allowed_area_codes is not None:
         upload_area = areas["name"].get(ctx.area_code, ctx.area_code)
         flag(
@@ -146,7 +169,7 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
             ),
         )
     flag(
-        ~rows["indicator_code"].isin(indicators.index),
+        ~rows["indicator_code"].isin(ctx.indicators.index),
         "unknown_indicator",
         "indicator_code",
         lambda r: f"指标代码“{r['indicator_code']}”不存在：请使用模板中的指标代码。",
@@ -169,20 +192,42 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
                 f"{ctx.year}年第{ctx.quarter}季度不一致。"
             ),
         )
-    latest_year, latest_quarter = ctx.latest_closed
-    future = (year > latest_year) | ((year == latest_year) & (quarter > latest_quarter))
-    flag(
-        future,
-        "future_quarter",
-        "quarter",
-        lambda r: f"{_fmt(r['year'])}年第{_fmt(r['quarter'])}季度尚未结束，还不能填报。",
-    )
     flag(
         year < BASELINE_YEAR,
         "before_baseline",
         "year",
         lambda r: f"{_fmt(r['year'])}年早于基准年{BASELINE_YEAR}年，不在跟踪范围内。",
     )
+
+
+def _check_future(checks: _Checks, ctx: UploadContext) -> pd.Series:
+    """Rows for a quarter not yet over: ONE error per such quarter, not one per row, and the rows go on through the
+    other checks so their real mistakes are shown too. Returns the rows' mask (they are never stored)."""
+    rows = checks.rows
+    latest_year, latest_quarter = ctx.latest_closed
+    year, quarter = rows["year"], rows["quarter"]
+    future = ~checks.bad & ((year > latest_year) | ((year == latest_year) & (quarter > latest_quarter)))
+    for (y, q), group in rows[future].groupby(["year", "quarter"], sort=True):
+        y, q = int(y), int(q)
+        long_format, first = ctx.year is None, int(group["row"].min())
+        where = f"（第{first}行起共 {len(group)} 行）" if long_format else ""
+        checks.errors.append(
+            Issue(
+                level="error",
+                rule="future_quarter",
+                sheet=checks.sheet,
+                row=first if long_format else None,  # a template's quarter is the whole file's
+                column=checks.label.get("quarter") if long_format else None,
+                message=f"{y}年第{q}季度尚未结束（{quarter_end(y, q):%Y年%m月%d日}结束）{where}，还不能填报："
+                "请在季度结束后再上传。文件的其他问题照常列在下方，可先改正。",
+            )
+        )
+    return future
+
+
+def _check_values(checks: _Checks, ctx: UploadContext, empty_value: pd.Series) -> None:
+    """Each row's value and note: a number, whole where the indicator counts things, in range, given once."""
+    rows, indicators, flag = checks.rows, ctx.indicators, checks.flag
     flag(~empty_value & rows["value"].isna(), "not_a_number", "value", lambda r: f"“{r['raw_value']}”不是有效数字。")
     if "note" in rows:  # a note is kept whole or not at all: never cut short in silence
         flag(
@@ -191,13 +236,11 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
             "note",
             lambda r: f"备注有 {len(r['note'])} 个字，超过上限 {NOTE_MAX_LENGTH} 字：请精简后重新上传。",
         )
-
     known = rows["indicator_code"].isin(indicators.index)
     spec = indicators.reindex(rows["indicator_code"].where(known))
     spec.index = rows.index
-    out_of_range = (
-        known & rows["value"].notna() & ((rows["value"] < spec["min_value"]) | (rows["value"] > spec["max_value"]))
-    )
+    value = rows["value"]
+    out_of_range = known & value.notna() & ((value < spec["min_value"]) | (value > spec["max_value"]))
     flag(
         out_of_range,
         "out_of_range",
@@ -207,6 +250,18 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
             f"{_fmt(indicators.at[r['indicator_code'], 'min_value'])}—"
             f"{_fmt(indicators.at[r['indicator_code'], 'max_value'])}"
             f"（{indicators.at[r['indicator_code'], 'unit']}）。"
+        ),
+    )
+    whole = spec["unit"].map(counts_whole, na_action="ignore").fillna(False).astype(bool)
+    column = checks.label.get("value", "value")
+    flag(
+        known & whole & value.notna() & ((value - value.round()).abs() > 1e-9),
+        "not_whole",
+        "value",
+        lambda r: (
+            f"第{int(r['row'])}行“{column}”列：{_fmt(r['value'])} 不是整数。"
+            f"“{indicators.at[r['indicator_code'], 'name']}”以“{indicators.at[r['indicator_code'], 'unit']}”计数，"
+            "只能填整数。"
         ),
     )
     keys = ["area_code", "indicator_code", "year", "quarter"]
@@ -219,47 +274,50 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
         lambda r: f"与第{first_row.get(tuple(r[k] for k in keys), '?')}行重复：同一地区、指标和季度只能填一个数值。",
     )
 
-    good = rows[~bad & ~empty_value].copy()
-    current = load_current(good)
-    good["area_id"] = areas["id"].reindex(good["area_code"]).to_numpy()
-    good["indicator_id"] = indicators["id"].reindex(good["indicator_code"]).to_numpy()
+
+def _good_rows(good: pd.DataFrame, ctx: UploadContext) -> pd.DataFrame:
+    """The rows that would be stored, with their area and indicator ids."""
+    good = good.copy()
+    good["area_id"] = ctx.areas["id"].reindex(good["area_code"]).to_numpy()
+    good["indicator_id"] = ctx.indicators["id"].reindex(good["indicator_code"]).to_numpy()
     good["year"] = good["year"].astype(int)
     good["quarter"] = good["quarter"].astype(int)
+    return good
 
-    skipped = rows[empty_value & ~bad & rows["indicator_code"].ne("")]
-    if ctx.year is None:  # in the long format an empty value is a row left half-done
-        for _, r in skipped.iterrows():
-            warnings.append(
-                Issue(
-                    level="warning",
-                    rule="empty_value",
-                    sheet=sheet,
-                    row=int(r["row"]),
-                    column=label.get("value"),
-                    message="未填写数值，该行已跳过。",
-                )
-            )
-    warnings += _change_warnings(good, current, indicators, sheet, label)
-    warnings += _share_warnings(good, indicators, sheet, label)
-    if ctx.expected_indicators and ctx.year is not None:
-        reported = set(rows.loc[(rows["area_code"] == ctx.area_code) & ~empty_value, "indicator_code"])
-        for code in ctx.expected_indicators:
-            if code not in reported and code in indicators.index:
-                warnings.append(
-                    Issue(
-                        level="warning",
-                        rule="missing_indicator",
-                        sheet=sheet,
-                        value=code,
-                        message=f"本次未填报“{indicators.at[code, 'name']}”（{code}）：该指标本季度将没有数值。",
-                    )
-                )
 
-    if good.empty and not errors:
-        errors.append(Issue(level="error", rule="empty", sheet=sheet, message="文件中没有填写任何数值。"))
-    result = Validated(rows=good, errors=errors, warnings=warnings)
-    _count_changes(result, current)
-    return result
+def _empty_value_warnings(skipped: pd.DataFrame, ctx: UploadContext, sheet, label) -> list[Issue]:
+    """In the long format an empty value is a row left half-done (in a template it is a value not reported)."""
+    if ctx.year is not None:
+        return []
+    return [
+        Issue(
+            level="warning",
+            rule="empty_value",
+            sheet=sheet,
+            row=int(r["row"]),
+            column=label.get("value"),
+            message="未填写数值，该行已跳过。",
+        )
+        for _, r in skipped[skipped["indicator_code"].ne("")].iterrows()
+    ]
+
+
+def _missing_indicator_warnings(filled: pd.DataFrame, ctx: UploadContext, sheet) -> list[Issue]:
+    if not ctx.expected_indicators or ctx.year is None:
+        return []
+    indicators = ctx.indicators
+    reported = set(filled.loc[filled["area_code"] == ctx.area_code, "indicator_code"])
+    return [
+        Issue(
+            level="warning",
+            rule="missing_indicator",
+            sheet=sheet,
+            value=code,
+            message=f"本次未填报“{indicators.at[code, 'name']}”（{code}）：该指标本季度将没有数值。",
+        )
+        for code in ctx.expected_indicators
+        if code not in reported and code in indicators.index
+    ]
 
 
 def _change_warnings(good: pd.DataFrame, current: pd.DataFrame, indicators: pd.DataFrame, sheet, label) -> list:
@@ -334,10 +392,13 @@ def _share_warnings(good: pd.DataFrame, indicators: pd.DataFrame, sheet, label) 
     return out
 
 
-def _count_changes(result: Validated, current: pd.DataFrame) -> None:
+def _count_changes(result: Validated, current: pd.DataFrame, ctx: UploadContext) -> None:
+    """New, changed and unchanged values, and every change listed (old → new, the upload whose value it replaces),
+    as a dry run shows them before anything is written."""
     keys = ["area_code", "indicator_code", "year", "quarter"]
-    merged = result.rows[[*keys, "value"]].merge(
-        current[[*keys, "value"]], on=keys, how="left", suffixes=("", "_current")
+    current = current.assign(upload_id=current.get("upload_id", np.nan))
+    merged = result.rows[[*keys, "row", "value"]].merge(
+        current[[*keys, "value", "upload_id"]], on=keys, how="left", suffixes=("", "_current")
     )
     is_new = merged["value_current"].isna()
     difference = (merged["value"].astype(float) - merged["value_current"].astype(float)).abs()
@@ -345,3 +406,21 @@ def _count_changes(result: Validated, current: pd.DataFrame) -> None:
     result.new = int(is_new.sum())
     result.unchanged = int(same.sum())
     result.changed = int(len(merged) - result.new - result.unchanged)
+    changed = merged[~is_new & ~same].head(CHANGES_KEPT)
+    listing = pd.DataFrame(
+        {
+            "row": changed["row"].astype(int),
+            "area_code": changed["area_code"],
+            "area": changed["area_code"].map(ctx.areas["name"]),
+            "indicator_code": changed["indicator_code"],
+            "indicator": changed["indicator_code"].map(ctx.indicators["name"]),
+            "unit": changed["indicator_code"].map(ctx.indicators["unit"]),
+            "year": changed["year"].astype(int),
+            "quarter": changed["quarter"].astype(int),
+            "old": changed["value_current"].astype(float),
+            "new": changed["value"].astype(float),
+            "old_upload": changed["upload_id"].astype("Int64"),
+        }
+    )
+    records = listing.astype(object).where(listing.notna(), None).to_dict("records")
+    result.changes = [{k: v.item() if hasattr(v, "item") else v for k, v in r.items()} for r in records]

@@ -30,7 +30,7 @@ from .selectors import (
     uploads_visible_to,
 )
 from .services import UploadRefused, confirm_upload, receive_upload
-from .workbooks import UNREADABLE_RULES, build_template, mark_workbook
+from .workbooks import UNREADABLE_RULES, build_template, mark_workbook, not_over_warning
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VALUES_SHOWN = 300  # an upload's page lists its first values; the raw file holds them all
@@ -166,6 +166,13 @@ def template_download(request):
     if not request.GET or not form.is_valid():
         return render(request, "uploads/template_form.html", {"form": form})
     area, year, quarter = form.cleaned_data["area"], form.cleaned_data["year"], form.cleaned_data["quarter"]
+    warning = not_over_warning(year, quarter)
+    if warning and request.GET.get("anyway") != "1":  # said before the file is sent, beside the link that sends it
+        query = request.GET.copy()
+        query["anyway"] = "1"
+        return render(
+            request, "uploads/template_form.html", {"form": form, "warning": warning, "anyway": query.urlencode()}
+        )
     data = build_template(
         area_code=area.code, area_name=area.name, year=year, quarter=quarter, rows=template_rows(area, year, quarter)
     )

@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from common.spreadsheets import FORMULA_PREFIXES, neutralise, neutralise_row
-from indicators.periods import YTD_LABELS, period_label, submission_deadline
+from indicators.periods import YTD_LABELS, latest_closed_quarter, period_label, quarter_end, submission_deadline
 
 from .reading import META_SHEET, TEMPLATE_SHEET, read_csv_grid
 
@@ -31,7 +31,7 @@ INSTRUCTIONS = [
     "累计量类指标（如建成、淘汰、治理的数量）填写自2021年1月1日起的累计完成量。",
     "3. 只填数字，不要填单位；百分比填写百分数（如 88.3，不填 0.883），可以带或不带“%”。",
     "4. 完成进度类指标填写 0—100 的完成百分比，已全部完成填 100。",
-    "5. 本表已设置数据有效性：超出有效范围的数值 Excel 会提示。"
+    "5. 本表已设置数据有效性：超出有效范围的数值 Excel 会提示；以家、台、个、座、处、次等计数的指标只能填整数。"
     "上传后系统会再次校验，并在上传页面列出问题所在的行和列。",
     "6. 如某指标本季度确实无法提供，请留空并在“备注”列说明原因。",
     "7. 请勿加密工作簿，请勿使用未计算的公式；文件不超过 10 MB。",
@@ -51,85 +51,116 @@ class TemplateRow:
     previous_value: float | None
     min_value: float
     max_value: float
+    whole: bool = False  # counts things: whole numbers only (indicators.units)
+
+
+def not_over_warning(year: int, quarter: int, *, on=None) -> str:
+    """The warning a template for a quarter not yet over carries, or "" for one that has ended."""
+    if (year, quarter) <= latest_closed_quarter(on):
+        return ""
+    return (
+        f"注意：{year}年第{quarter}季度尚未结束（{quarter_end(year, quarter):%Y年%m月%d日}结束），"
+        "现在还不能上传该季度的数据：可先准备，季度结束后再填写全季度累计值并上传。"
+    )
 
 
 def build_template(*, area_code: str, area_name: str, year: int, quarter: int, rows: list[TemplateRow]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = TEMPLATE_SHEET
-    value_header = f"本季度值（{YTD_LABELS[quarter]}累计）"
-    headers = [*HEADERS, value_header, "备注"]
+    warning = not_over_warning(year, quarter)
+    _write_heading(sheet, area_code, area_name, year, quarter, warning)
+    _write_rows(sheet, rows)
+    _add_range_checks(sheet, rows)
+    _write_instructions(workbook.create_sheet("填报说明"), area_name, year, quarter, warning)
+    _write_meta(workbook.create_sheet(META_SHEET), area_code, year, quarter)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _write_heading(sheet, area_code, area_name, year, quarter, warning: str) -> None:
+    """The title, the area and period line (in red with the warning for a quarter not yet over), the headers."""
+    headers = [*HEADERS, f"本季度值（{YTD_LABELS[quarter]}累计）", "备注"]
+    width = len(headers)
     sheet["A1"] = neutralise(f"{area_name}{period_label(year, quarter)}污染防治攻坚指标填报表")
     sheet["A1"].font = Font(size=14, bold=True)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    sheet["A2"] = (
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    line = (
         f"地区：{area_name}（{area_code}）    报告期：{year}年第{quarter}季度（{YTD_LABELS[quarter]}）    "
         f"截止日期：{submission_deadline(year, quarter):%Y-%m-%d}"
     )
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
+    sheet["A2"] = f"{line}    {warning}" if warning else line
+    if warning:
+        sheet["A2"].font = Font(bold=True, color="C00000")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=column, value=header)
         cell.font = Font(bold=True)
         cell.fill = _GREY
         cell.border = _THIN
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ranges: dict[tuple[float, float], list[str]] = {}
+    for column, width_chars in enumerate([10, 12, 30, 40, 14, 18, 12, 18, 30], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width_chars
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=VALUE_COLUMN)
+
+
+def _write_rows(sheet, rows: list[TemplateRow]) -> None:
     for offset, row in enumerate(rows):
         r = HEADER_ROW + 1 + offset
-        values = [
-            row.area_code,
-            row.area_name,
-            row.indicator_code,
-            row.indicator_name,
-            row.unit,
-            row.target_text,
-            row.previous_value,
-            None,
-            None,
-        ]
-        for column, value in enumerate(neutralise_row(values), start=1):
+        values = [row.area_code, row.area_name, row.indicator_code, row.indicator_name, row.unit, row.target_text]
+        for column, value in enumerate(neutralise_row([*values, row.previous_value, None, None]), start=1):
             cell = sheet.cell(row=r, column=column, value=value)
             cell.border = _THIN
             cell.fill = _INPUT if column >= VALUE_COLUMN else _GREY
-        ranges.setdefault((row.min_value, row.max_value), []).append(f"{get_column_letter(VALUE_COLUMN)}{r}")
-    for (low, high), cells in ranges.items():
+
+
+def _add_range_checks(sheet, rows: list[TemplateRow]) -> None:
+    """Excel's own data validation on the value cells: the valid range, whole numbers for counts of things."""
+    ranges: dict[tuple[float, float, bool], list[str]] = {}
+    for offset, row in enumerate(rows):
+        cell = f"{get_column_letter(VALUE_COLUMN)}{HEADER_ROW + 1 + offset}"
+        ranges.setdefault((row.min_value, row.max_value, row.whole), []).append(cell)
+    for (low, high, whole), cells in ranges.items():
+        kind = "整数" if whole else "数字"
         check = DataValidation(
-            type="decimal",
+            type="whole" if whole else "decimal",
             operator="between",
             formula1=f"{low:g}",
             formula2=f"{high:g}",
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="数值超出有效范围",
-            error=f"请填写 {low:g} 至 {high:g} 之间的数字。",
+            errorTitle="数值超出有效范围" if not whole else "应填整数",
+            error=f"请填写 {low:g} 至 {high:g} 之间的{kind}。",
             showInputMessage=True,
             promptTitle="填写本季度值",
-            prompt=f"有效范围 {low:g}—{high:g}，只填数字。",
+            prompt=f"有效范围 {low:g}—{high:g}，只填{kind}。",
         )
         for cell in cells:
             check.add(cell)
         sheet.add_data_validation(check)
-    widths = [10, 12, 30, 40, 14, 18, 12, 18, 30]
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=VALUE_COLUMN)
 
-    notes = workbook.create_sheet("填报说明")
-    for line_no, line in enumerate(INSTRUCTIONS, start=1):
-        notes.cell(
-            row=line_no,
-            column=1,
-            value=line.format(
-                area=area_name,
-                period=period_label(year, quarter),
-                ytd=YTD_LABELS[quarter],
-                deadline=f"{submission_deadline(year, quarter):%Y年%m月%d日}",
-            ),
-        )
+
+def _write_instructions(notes, area_name: str, year: int, quarter: int, warning: str) -> None:
+    fields = {
+        "area": area_name,
+        "period": period_label(year, quarter),
+        "ytd": YTD_LABELS[quarter],
+        "deadline": f"{submission_deadline(year, quarter):%Y年%m月%d日}",
+    }
+    lines = [line.format(**fields) for line in INSTRUCTIONS]
+    if warning:
+        lines.insert(1, warning)
+    for line_no, line in enumerate(lines, start=1):
+        notes.cell(row=line_no, column=1, value=line)
     notes["A1"].font = Font(size=14, bold=True)
+    if warning:
+        notes["A2"].font = Font(bold=True, color="C00000")
     notes.column_dimensions["A"].width = 120
 
-    meta = workbook.create_sheet(META_SHEET)
+
+def _write_meta(meta, area_code: str, year: int, quarter: int) -> None:
+    """The hidden sheet that ties a filled template to its area and quarter."""
     for line_no, (key, value) in enumerate(
         [("area_code", area_code), ("year", year), ("quarter", quarter), ("template_version", TEMPLATE_VERSION)],
         start=1,
@@ -137,9 +168,6 @@ def build_template(*, area_code: str, area_name: str, year: int, quarter: int, r
         meta.cell(row=line_no, column=1, value=key)
         meta.cell(row=line_no, column=2, value=str(value))
     meta.sheet_state = "hidden"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def _grid_workbook(data: bytes, extension: str) -> Workbook:

@@ -16,8 +16,9 @@ HEADER_ROW = 3
 
 
 def plausible(row) -> float:
-    """A value comfortably inside the indicator's valid range."""
-    return round(row.min_value + (row.max_value - row.min_value) * 0.3, 3)
+    """A value comfortably inside the indicator's valid range (whole for an indicator that counts things)."""
+    value = row.min_value + (row.max_value - row.min_value) * 0.3
+    return float(round(value)) if row.whole else round(value, 3)
 
 
 @pytest.fixture
