@@ -186,6 +186,7 @@ class ProgressSerializer(serializers.ModelSerializer):
             "gap_share",
             "schedule_ratio",
             "projection",
+            "projection_clipped",
             "projection_ratio",
             "projection_status",
             "sdg_ratio",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from django.db.models import Q
 
@@ -41,6 +42,7 @@ PROGRESS_FIELDS = [
     "gap_share",
     "status",
     "projection",
+    "projection_clipped",
     "projection_status",
     "schedule_ratio",
     "year_state",
@@ -241,7 +243,27 @@ def _frame(progress, overrides) -> pd.DataFrame:
         "years_due",
     ]
     rows[float_columns] = rows[float_columns].astype(float)
+    rows["projection_clipped"] = rows["projection_clipped"].astype(bool)
+    rows["projection_bound"] = _held_at(rows)
     return rows
+
+
+def _held_at(rows: pd.DataFrame) -> pd.Series:
+    """For a projection held to its indicator's valid range, the bound it sits at ("upper" | "lower"; "" for the
+    others). The ranges are read only when some projection was held (one small query)."""
+    bound = pd.Series("", index=rows.index, dtype=object)
+    held = rows["projection_clipped"].to_numpy(dtype=bool)
+    if not held.any():
+        return bound
+    ranges = Target.objects.values_list("id", "indicator__min_value", "indicator__max_value")
+    ranges = pd.DataFrame.from_records(ranges, columns=["target_id", "low", "high"]).set_index("target_id")
+    projection = rows.loc[held, "projection"]
+    targets = rows.loc[held, "target_id"]
+    high = targets.map(ranges["high"]).to_numpy(dtype=float)
+    low = targets.map(ranges["low"]).to_numpy(dtype=float)
+    upper = (projection - high).abs().to_numpy() <= (projection - low).abs().to_numpy()
+    bound[held] = np.where(upper, "upper", "lower")
+    return bound
 
 
 def quarter_progress(year: int, quarter: int) -> pd.DataFrame:

@@ -64,7 +64,7 @@ PROGRESS_COLUMNS = [
     *("target_id", "area_id", "year", "quarter", "actual", "actual_year", "actual_quarter", "actual_observation_id"),
     *("actual_derived_from", "ytd_value", "yoy_change", "baseline", "baseline_source", "baseline_observation_id"),
     *("target", "time_share", "expected", "progress_ratio", "gap", "gap_share", "status", "projection"),
-    *("projection_ratio", "projection_status", "sdg_ratio", "sdg_status", "schedule_ratio"),
+    *("projection_clipped", "projection_ratio", "projection_status", "sdg_ratio", "sdg_status", "schedule_ratio"),
     *("year_state", "years_met", "years_due"),
 ]
 
@@ -156,6 +156,8 @@ class _Commitments:
     code: np.ndarray  # LE | LT | GE | GT: the test a value must pass against the level t
     direction: np.ndarray  # +1 higher is better, −1 lower
     recurring: np.ndarray  # a yearly duty: each year read on its own (progress/yearly.py)
+    low: np.ndarray  # the indicator's valid range (−inf…inf where the frame gives none)
+    high: np.ndarray
 
 
 @dataclass
@@ -249,6 +251,8 @@ def _commitments(asg: pd.DataFrame) -> _Commitments:
         code=code,
         direction=np.where(np.isin(comparator, _LOWER_COMPARATORS), -1.0, 1.0),
         recurring=(asg["recurrence"] == Recurrence.YEARLY).to_numpy() if "recurrence" in asg else np.zeros(n_a, bool),
+        low=np.nan_to_num(_column(asg, "min_value", -np.inf, n_a), nan=-np.inf),
+        high=np.nan_to_num(_column(asg, "max_value", np.inf, n_a), nan=np.inf),
     )
 
 
@@ -540,7 +544,24 @@ def compute_progress(
         own = (matrix[rows, 4:] for matrix in matrices)
         for name, values in read_years(asg.iloc[rows], line.t[rows], time.year, time.quarter, *own).items():
             cells[name][rows] = values
+    _keep_in_range(c, cells)
     return _frame(asg, first_year, time, line, actuals, cells)
+
+
+def _keep_in_range(c: _Commitments, cells: dict) -> None:
+    """Values no reading can take stay out of the tables (docs §8): the projection and the expected value are held
+    to the indicator's valid range (a straight line runs past 100 % for a rate near its ceiling) and the completion
+    shares to 0…1; a projection so held is flagged. Statuses were read before, on the open line: the target lies
+    inside the range and the thresholds inside 0…1, so holding never changes one."""
+    low, high = c.low[:, None], c.high[:, None]
+    projection = cells["projection"]
+    held = np.clip(projection, low, high)
+    with np.errstate(invalid="ignore"):
+        cells["projection_clipped"] = ~np.isnan(projection) & (held != projection)
+    cells["projection"] = held
+    cells["expected"] = np.clip(cells["expected"], low, high)
+    for name in ("progress_ratio", "projection_ratio"):
+        cells[name] = np.clip(cells[name], 0.0, 1.0)
 
 
 def _frame(asg: pd.DataFrame, first_year: int, time: _Time, line: _Line, actuals: _Actuals, cells: dict):
@@ -570,6 +591,7 @@ def _frame(asg: pd.DataFrame, first_year: int, time: _Time, line: _Line, actuals
     }
     for name in ("time_share", "expected", "progress_ratio", "gap", "gap_share", "projection", "projection_ratio"):
         out[name] = cells[name].ravel()
+    out["projection_clipped"] = cells["projection_clipped"].ravel()
     out["sdg_ratio"], out["schedule_ratio"] = cells["sdg_ratio"].ravel(), cells["schedule_ratio"].ravel()
     for name, choices in (
         ("status", Status),

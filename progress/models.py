@@ -56,6 +56,8 @@ class Progress(models.Model):
     gap_share = models.FloatField(_("差距占比"), null=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices)
     projection = models.FloatField(_("目标年预测值"), null=True)
+    # The trend ran past the indicator's valid range and the projection was held at its bound (docs/progress.md §8).
+    projection_clipped = models.BooleanField(_("预测值已截至有效范围"), default=False, db_default=False)
     projection_ratio = models.FloatField(_("预测完成比"), null=True)
     projection_status = models.CharField(_("预测"), max_length=20, choices=ProjectionStatus.choices)
     sdg_ratio = models.FloatField(_("增长率比 R"), null=True)

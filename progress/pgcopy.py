@@ -11,7 +11,7 @@ import pandas as pd
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 TRAILER = (-1).to_bytes(2, "big", signed=True)
-_NUMERIC = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "float8": ">f8", "timestamptz": ">i8"}
+_NUMERIC = {"bool": "u1", "int2": ">i2", "int4": ">i4", "int8": ">i8", "float8": ">f8", "timestamptz": ">i8"}
 _POSTGRES_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")
 
 
@@ -41,7 +41,7 @@ def _column(frame: pd.DataFrame, name: str, kind: str):
 
 def binary_copy_payload(frame: pd.DataFrame, columns: list[tuple[str, str]]) -> bytes:
     """The whole COPY … FROM STDIN (FORMAT BINARY) stream for `frame`; `columns` lists (name, postgres type) in
-    table order, types int2 | int4 | int8 | float8 | timestamptz | text."""
+    table order, types bool | int2 | int4 | int8 | float8 | timestamptz | text."""
     n = len(frame)
     prepared = [(name, kind, *_column(frame, name, kind)) for name, kind in columns]
     # A row's shape: one bit per nullable field and, per text field, which of its few values it holds.

@@ -45,10 +45,32 @@ def score_band(score) -> SdgStatus:
     return next(band for floor, band in SCORE_BANDS if score >= floor)
 
 
+MEANS = ("schedule_ratio", "progress_ratio", "gap_share")  # each also as mean_<name>: the ranking's tie-breaks
+
+
+def rank_with_ties(frame: pd.DataFrame, order: list[tuple[str, bool]]) -> pd.DataFrame:
+    """`frame` sorted by `order` ((column, ascending) pairs, empty values last) with `rank` (1, 2, 2, 4: rows equal on
+    every column share the better place) and `tied` (such a row shares its place). Values are compared to nine
+    decimals, so that two means that differ in their last bit are equal, as they read."""
+    columns = [column for column, _ in order]
+    ordered = frame.sort_values(
+        columns, ascending=[ascending for _, ascending in order], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+    values = ordered[columns].astype(float).round(9)
+    before = values.shift()
+    differs = (values.ne(before) & ~(values.isna() & before.isna())).any(axis=1)
+    group = differs.cumsum()
+    position = pd.Series(np.arange(1, len(ordered) + 1), index=ordered.index)
+    return ordered.assign(
+        rank=position.groupby(group).transform("min").astype(int),
+        tied=group.map(group.value_counts()).gt(1).to_numpy(dtype=bool),
+    )
+
+
 def rollup(progress: pd.DataFrame, groups: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Per ``key`` (department, section, …): counts by status, total, mean schedule ratio, mean score (−5…+5), the
-    years of yearly duties whose deadline passed unmet (`years_missed`) and the three rows furthest behind as
-    (area_id, target_id, gap_share).
+    """Per ``key`` (department, section, …): counts by status, total, mean schedule ratio, progress ratio and gap
+    share, mean score (−5…+5), the years of yearly duties whose deadline passed unmet (`years_missed`) and the three
+    rows furthest behind as (area_id, target_id, gap_share).
 
     progress: rows of compute_progress for one quarter. groups: target_id, <key> and optionally area_id; a target
     mapped to several keys (a lead and a co-operating department) counts in each.
@@ -68,8 +90,10 @@ def rollup(progress: pd.DataFrame, groups: pd.DataFrame, key: str) -> pd.DataFra
     result = counts.copy()
     result.columns.name = None
     result["total"] = counts.sum(axis=1)
-    means = rows.groupby(key)[["schedule_ratio", "_score"]].mean().reindex(keys)
-    result["mean_schedule_ratio"] = means["schedule_ratio"].to_numpy(dtype=float)
+    rows = rows.assign(**{column: np.nan for column in MEANS if column not in rows.columns})
+    means = rows.groupby(key)[[*MEANS, "_score"]].mean().reindex(keys)
+    for column in MEANS:
+        result[f"mean_{column}"] = means[column].to_numpy(dtype=float)
     result["score"] = means["_score"].to_numpy(dtype=float)
     # A missed year of a yearly duty counts against its area here, besides pulling the row's schedule ratio down;
     # not on a duty the area never reported on (no data, like a one-off target: no chemical park, no park drills).

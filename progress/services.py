@@ -46,6 +46,7 @@ _COPY_COLUMNS = [
     ("gap_share", "float8"),
     ("status", "text"),
     ("projection", "float8"),
+    ("projection_clipped", "bool"),
     ("projection_ratio", "float8"),
     ("projection_status", "text"),
     ("sdg_ratio", "float8"),
@@ -128,7 +129,7 @@ def _targets(target_ids=None) -> pd.DataFrame:
         "baseline_value",
         "scope",
     ]
-    indicator_columns = ["id", "direction", "kind", "seasonal", "aggregation", "reported_by"]
+    indicator_columns = ["id", "direction", "kind", "seasonal", "aggregation", "reported_by", "min_value", "max_value"]
     # Explicit columns, so an empty plan gives an empty frame rather than one without columns.
     targets = pd.DataFrame.from_records(Target.objects.values(*target_columns), columns=target_columns).rename(
         columns={"id": "target_id", "baseline_value": "plan_baseline"}

@@ -17,7 +17,7 @@ from ..filters import quarter_code
 from ..selectors import PlanMeta
 from .cells import Cell, Chart, cell
 from .formatting import hover, missing, num, pct, short_name, signed
-from .labels import Labels, indicator_cell, status_cell, status_tip, year_tip
+from .labels import Labels, held_note, indicator_cell, status_cell, status_tip, year_tip
 
 
 def score_band(score: float) -> tuple[str, str]:
@@ -173,10 +173,18 @@ def _series_row(quarter: str, r, unit: str, seasonal: bool, labels: Labels) -> l
         *([cell(num(r.ytd_value), "num")] if seasonal else []),
         cell(num(r.expected), "num"),
         cell(num(r.target_value), "num"),
-        cell(num(r.projection), "num"),
+        _projection_cell(r),
         cell(labels.projection.get(r.projection_status, "")),
         status_cell(r, unit, labels),
     ]
+
+
+def _projection_cell(r) -> Cell:
+    """The projection, marked where it was held to the indicator's valid range (the note says which bound)."""
+    if not held_note(r):
+        return cell(num(r.projection), "num")
+    held = _("已截至有效范围下限") if r.projection_bound == "lower" else _("已截至有效范围上限")
+    return cell(f"{num(r.projection)}（{held}）", "num", held_note(r))
 
 
 def _yoy_chart(series: pd.DataFrame, x: list[str], unit: str, lower: bool, prefix: str) -> Chart:

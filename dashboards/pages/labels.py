@@ -73,7 +73,18 @@ def status_tip(row, unit: str, labels: Labels) -> str:
     lines.append(_("序时进度值：%(value)s") % {"value": num(row.expected) or "—"})
     lines.append(_("完成进度：%(ratio)s") % {"ratio": pct(row.progress_ratio) or "—"})
     lines.append(_("序时完成比：%(ratio)s") % {"ratio": two(row.schedule_ratio) or "—"})
+    if note := held_note(row):
+        lines.append(note)
     return "\n".join(lines)
+
+
+def held_note(row) -> str:
+    """Where the trend ran past the indicator's valid range: the projection was held at this bound (else "")."""
+    if not getattr(row, "projection_clipped", False):
+        return ""
+    if getattr(row, "projection_bound", "") == "lower":
+        return _("预测值已截至有效范围下限 %(bound)s") % {"bound": num(row.projection)}
+    return _("预测值已截至有效范围上限 %(bound)s") % {"bound": num(row.projection)}
 
 
 def year_lines(row, labels: Labels) -> list[str]:

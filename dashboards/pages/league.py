@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from progress.choices import Status
+from progress.rollup import MEANS, rank_with_ties
 from progress.selectors import year_strip
 
 from .. import figures
 from ..filters import Filters, filter_target_ids
 from ..selectors import PlanMeta
-from .cells import Chart, Page, cell
+from .cells import Cell, Chart, Page, cell
 from .charts import count_cells, count_summary, score_band
 from .filter_bar import filter_bar, target_options
 from .formatting import hover, missing, num, two
@@ -50,6 +51,20 @@ def league_page(meta: PlanMeta, filters: Filters) -> Page:
     return page
 
 
+def _place(r) -> str:
+    """A city's place in the ranking, marked 并列 where it shares it."""
+    return f"{r.rank} " + _("并列") if r.tied else str(r.rank)
+
+
+def _tied(r) -> str:
+    return _("（并列）") if r.tied else ""
+
+
+def _place_cell(r) -> Cell:
+    # A shared place is text, not a number, in the table and its CSV: "3 并列" says more than a bare 3.
+    return cell(_place(r), "num" if not r.tied else "num tied")
+
+
 def _city_link(meta: PlanMeta, filters: Filters, area_id: int, target: str | None = None) -> str:
     extra = {"target": target} if target else {}
     return reverse("dash_city", args=[meta.areas.loc[area_id, "code"]]) + filters.query(city=None, **extra)
@@ -64,16 +79,15 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
     """The cities on one target: achieved first, then by schedule ratio, highest first."""
     target = meta.targets.loc[target_id]
     highlight = _highlight(meta, filters)
-    mine = mine.copy()
-    mine["_rank"] = mine["schedule_ratio"].where(mine["shown"] != Status.ACHIEVED.value, 2.0)
-    mine = mine.sort_values(["_rank", "gap_share"], ascending=[False, True], na_position="last")
+    mine = mine.assign(_rank=mine["schedule_ratio"].where(mine["shown"] != Status.ACHIEVED.value, 2.0))
+    mine = rank_with_ties(mine, [("_rank", False), ("progress_ratio", False), ("gap_share", True)])
     bars, table = figures.RankingBars(), []
-    for rank, r in enumerate(mine.itertuples(index=False), start=1):
+    for r in mine.itertuples(index=False):
         name = area_name(meta, r.area_id, labels)
         status = Status(r.shown)
         link = _city_link(meta, filters, r.area_id, target["code"]) + "#series"
         bars.add(
-            label=f"{rank}. {name} {status.symbol}" + (" ◀" if r.area_id == highlight else ""),
+            label=f"{r.rank}. {name}{_tied(r)} {status.symbol}" + (" ◀" if r.area_id == highlight else ""),
             value=None if missing(r.schedule_ratio) else float(r.schedule_ratio),
             colour=status.colour,
             text=f"{labels.status_text(r)} {two(r.schedule_ratio)}".strip(),
@@ -82,7 +96,7 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
         )
         table.append(
             [
-                cell(rank, "num"),
+                _place_cell(r),
                 cell(name, "hl" if r.area_id == highlight else "", href=link),
                 status_cell(r, target["unit"], labels),
                 cell(two(r.schedule_ratio), "num"),
@@ -104,6 +118,7 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
         table,
         note=_(
             "已达标的城市排在前面，其余按序时完成比（完成进度 ÷ 时间进度，限于 −1…1）由高到低；"
+            "相同时依次比较完成进度（高者在前）、差距占比（小者在前），仍相同者名次并列。"
             "每年的任务按逐年平均完成比，未完成的年份计入。"
         ),
     )
@@ -114,18 +129,19 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
     highlight = _highlight(meta, filters)
     if len(mine):
         result = rollup_shown(mine.assign(key=mine["area_id"]), "key")
-        result = result.sort_values(["score", "mean_schedule_ratio"], ascending=False, na_position="last")
     else:
-        result = pd.DataFrame(columns=["key", "score", "mean_schedule_ratio", "total", "years_missed", *Status.values])
+        columns = ["key", "score", *(f"mean_{m}" for m in MEANS), "total", "years_missed", *Status.values]
+        result = pd.DataFrame(columns=columns)
+    result = rank_with_ties(result, [("score", False), ("mean_progress_ratio", False), ("mean_gap_share", True)])
     bars, table = figures.RankingBars(), []
-    for rank, r in enumerate(result.itertuples(index=False), start=1):
+    for r in result.itertuples(index=False):
         area_id = int(r.key)
         name = area_name(meta, area_id, labels)
         colour, band = score_band(r.score)
         counts = counts_of(r)
         score = _("得分：%(s)s（%(b)s）") % {"s": two(r.score), "b": band}
         bars.add(
-            label=f"{rank}. {name}" + (" ◀" if area_id == highlight else ""),
+            label=f"{r.rank}. {name}{_tied(r)}" + (" ◀" if area_id == highlight else ""),
             value=None if missing(r.score) else float(r.score),
             colour=colour,
             text=f"{two(r.score)} {band}",
@@ -134,7 +150,7 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
         )
         table.append(
             [
-                cell(rank, "num"),
+                _place_cell(r),
                 cell(name, "hl" if area_id == highlight else "", href=bars.links[-1]),
                 cell(two(r.score), "num"),
                 cell(band),
@@ -157,7 +173,8 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
         table,
         note=_(
             "每项评估得分：已达标 5 分，其余按序时完成比换算到 −5…+5（0.95 → 2.5，0.60 → 0，0 → −2.5）；"
-            "城市得分为其各项评估的平均；每年的任务按逐年平均完成比计分，未完成的年份另列。"
+            "城市得分为其各项评估的平均；得分相同时依次比较平均完成进度（高者在前）、平均差距占比（小者在前），"
+            "仍相同者名次并列。每年的任务按逐年平均完成比计分，未完成的年份另列。"
             "选择章节、部门或专栏可只排该范围的目标，选择目标则按单个目标排名。"
         ),
     )

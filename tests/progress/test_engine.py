@@ -173,7 +173,9 @@ def test_reduce_abs_regressing():
     r = at(run(rows, observations), 2022, 2)
     assert r.target == pytest.approx(27.11)
     assert r.time_share == pytest.approx(0.3)
-    assert r.progress_ratio == pytest.approx(-0.173010, rel=1e-5)
+    # The raw ratio (30.5 − 30)/(27.11 − 30) = −0.173 is read for the status and the schedule ratio; the completion
+    # share stored is held to 0…1.
+    assert r.progress_ratio == 0.0
     assert r.status == "regressing"
     assert r.gap == pytest.approx(3.39)
     assert r.gap_share == pytest.approx(1.173010, rel=1e-5)
@@ -192,8 +194,9 @@ def test_cumulative_carry_forward_and_projection():
     assert r.gap == pytest.approx(1100.0) and r.gap_share == pytest.approx(0.55)
     # Least-squares line through (0, 0), (4, 400), (8, 900): slope 112.5, intercept −16.667; at τ = 20: 2233.33.
     assert r.projection == pytest.approx(2233.333333)
-    assert r.projection_ratio == pytest.approx(1.116667, rel=1e-6)
+    assert r.projection_ratio == 1.0  # 1.116667 on the line, held to 0…1 once its status is read
     assert r.projection_status == "likely"
+    assert not r.projection_clipped  # no valid range given: a count has no ceiling
     assert r.sdg_status == "insufficient_data" and math.isnan(r.sdg_ratio)  # b = 0: no growth rate
     # Carry-forward: 2023 Q1 keeps 900 (from 2022 Q4) against s = 0.45 — still on track (0.45 ≥ 0.4275) …
     r = at(result, 2023, 1)
@@ -433,6 +436,32 @@ def test_projection_stagnation():
     assert r.projection == pytest.approx(76.333333)
     assert r.projection_ratio == pytest.approx(0.066667, rel=1e-5)
     assert r.projection_status == "stagnation"
+
+
+def test_projection_held_to_the_valid_range():
+    """A rate near its ceiling: the straight line runs past 100 %; the projection is held at 100 and flagged, and so
+    is a concentration whose line runs below 0. Without a range nothing is held."""
+    rows = [
+        assignment(target_id=1, comparator="ge", value=92.0, plan_baseline=85.0, min_value=0.0, max_value=100.0),
+        assignment(target_id=2, comparator="le", value=30.0, plan_baseline=50.0, direction="lower", min_value=0.0,
+                   max_value=1000.0),
+        assignment(target_id=3, comparator="ge", value=92.0, plan_baseline=85.0),
+    ]  # fmt: skip
+    good_days = [obs(10, 100, 2021, 4, 92.0), obs(10, 100, 2022, 4, 98.0)]
+    pm25 = [{**o, "indicator_id": 200} for o in (obs(10, 100, 2021, 4, 40.0), obs(10, 100, 2022, 4, 25.0))]
+    rows[1]["indicator_id"] = 200
+    result = run(rows, good_days + pm25)
+    # (0, 85), (4, 92), (8, 98): slope 1.625, intercept 85.1667; at τ = 20: 117.67, past the ceiling.
+    open_line = at(result, 2022, 4, target_id=3)
+    assert open_line.projection == pytest.approx(117.666667) and not open_line.projection_clipped
+    rate = at(result, 2022, 4, target_id=1)
+    assert rate.projection == 100.0 and rate.projection_clipped
+    assert rate.projection_status == "likely" and rate.projection_ratio == 1.0
+    assert 0.0 <= rate.progress_ratio <= 1.0 and rate.expected <= 100.0
+    # (0, 50), (4, 40), (8, 25): slope −3.125, intercept 50.83; at τ = 20: −11.67, below zero.
+    pm = at(result, 2022, 4, target_id=2)
+    assert pm.projection == 0.0 and pm.projection_clipped and pm.projection_status == "likely"
+    assert not at(result, 2021, 3, target_id=1).projection_clipped  # no projection yet: nothing to hold
 
 
 # ---------------------------------------------------------------------------------------------------------------------

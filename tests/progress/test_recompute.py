@@ -350,3 +350,16 @@ def test_an_override_names_a_computed_quarter_and_a_real_reason(plan, observe, a
     )
     assert response.status_code == 302
     assert StatusOverride.objects.get().document_number == "辽环函〔2025〕9号"
+
+
+def test_a_projection_past_the_valid_range_is_held_and_flagged_on_both_write_paths(plan, observe):
+    # 沈阳's good-air-days share climbing 80 → 92 → 98 projects past 100 % by 2025: stored as 100, flagged (COPY on
+    # PostgreSQL, the portable insert on SQLite), and the share of the projection that reaches the target is ≤ 1.
+    observe(("210100", "good_air_days_ratio", 2020, 4, 80.0), ("210100", "good_air_days_ratio", 2021, 4, 92.0))
+    observe(("210100", "good_air_days_ratio", 2022, 4, 98.0))
+    recompute_progress(through=(2022, 4))
+    p = row("1-03", "210100", 2022, 4)
+    assert p.projection == 100.0 and p.projection_clipped
+    assert p.projection_status == "likely" and p.projection_ratio == 1.0
+    assert not row("1-03", "210100", 2021, 3).projection_clipped
+    assert not Progress.objects.filter(projection__gt=100, target__indicator__code="good_air_days_ratio").exists()
