@@ -15,8 +15,8 @@ _MISSING = object()
 # The shape of what is cached: bumped when it changes, so that after a deploy no process reads an entry pickled by
 # the code before it (2: table cells became dashboards.pages.cells.Cell instead of tuples; 3: the plan's frames carry
 # English titles, area parents and indicator definitions, and charts say whether they export XLSX; 4: quarter frames
-# carry the years of yearly duties).
-LAYOUT = 4
+# carry the years of yearly duties; 5: charts carry a legend line, rows whether their data is approved).
+LAYOUT = 5
 
 
 def cache_key(name: str, parts: tuple) -> str:

@@ -60,6 +60,18 @@ def approved_quarters(area_ids, year: int, quarter: int) -> set[int]:
     return {a for a in area_ids if units.get(a, a) in approved}
 
 
+def approved_periods(units: dict[int, int] | None = None) -> set[tuple[int, int, int]]:
+    """Every (area id, year, quarter) whose data is approved, a county's with its city's: one query given `units`
+    (approval_units(), or the same read from areas a page already holds), so that a page can mark each figure resting
+    on data not yet approved without a query per figure."""
+    units = approval_units() if units is None else units
+    members: dict[int, list[int]] = {}
+    for area_id, unit_id in units.items():
+        members.setdefault(unit_id, []).append(area_id)
+    approved = QuarterApproval.objects.filter(status=Status.APPROVED).values_list("area_id", "year", "quarter")
+    return {(area_id, year, quarter) for unit_id, year, quarter in approved for area_id in members.get(unit_id, [])}
+
+
 def approved_frame() -> pd.DataFrame:
     """Every approved (unit area, year, quarter) with who approved it and when: a small table reports join on."""
     columns = ["unit_id", "year", "quarter", "approved_by", "approved_at"]

@@ -32,8 +32,8 @@ def number_of(c: Cell) -> float | None:
     """The number a number cell shows (1,234.5 → 1234.5), None for any other cell."""
     if c.css != "num" or not c.text:
         return None
-    try:
-        return float(c.text.replace(",", ""))
+    try:  # a figure marked ※ (not yet approved) is still its number in a workbook
+        return float(c.text.replace(",", "").removesuffix("※"))
     except ValueError:
         return None
 
@@ -55,6 +55,7 @@ class Chart:
     wide: bool = False
     xlsx: bool = False  # offer an XLSX download beside the CSV
     table_open: bool = False  # the table view starts open (a table with no chart)
+    legend: str = ""  # a line under the chart explaining its marks (※ not yet approved)
 
     @property
     def element_id(self) -> str:

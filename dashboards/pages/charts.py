@@ -16,8 +16,17 @@ from .. import figures
 from ..filters import quarter_code
 from ..selectors import PlanMeta
 from .cells import Cell, Chart, cell
-from .formatting import hover, missing, num, pct, short_name, signed
-from .labels import Labels, held_note, indicator_cell, status_cell, status_tip, year_tip
+from .formatting import hover, missing, num, num_marked, pct, short_name, signed
+from .labels import (
+    Labels,
+    approved_of,
+    held_note,
+    indicator_cell,
+    status_cell,
+    status_tip,
+    unapproved_legend,
+    year_tip,
+)
 
 
 def score_band(score: float) -> tuple[str, str]:
@@ -90,7 +99,13 @@ def progress_chart(
         )
     columns = [_("编号"), _("目标"), _("状态"), _("实际值"), _("序时进度值"), _("目标值"), _("单位")]
     columns += [_("完成进度"), _("时间进度"), _("距目标差距"), _("逐年完成情况"), _("指标")]
-    return Chart(key, title, figure, columns, table, note=note)
+    return Chart(key, title, figure, columns, table, note=note, legend=legend_for(rows))
+
+
+def legend_for(rows: pd.DataFrame) -> str:
+    """The ※ legend line, for a chart with a figure resting on data not yet approved."""
+    marked = "approved" in rows and not rows.loc[rows["actual"].notna(), "approved"].all()
+    return unapproved_legend() if marked else ""
 
 
 def _progress_row(row, target, role: str, href: str, labels: Labels) -> list[Cell]:
@@ -98,7 +113,7 @@ def _progress_row(row, target, role: str, href: str, labels: Labels) -> list[Cel
         cell(target["code"], "code", href=href),
         cell(target["name"] + role),
         status_cell(row, target["unit"], labels),
-        cell(num(row.actual), "num"),
+        cell(num_marked(row.actual, approved_of(row)), "num"),
         cell(num(row.expected), "num"),
         cell(num(row.target_value), "num"),
         cell(target["unit"]),
@@ -133,7 +148,7 @@ def series_charts(meta: PlanMeta, series: pd.DataFrame, target_id: int, labels: 
     note = _("评估值为该季度用于判断状态的数值（未报送时沿用此前最近一期；季节性指标在1—3季度沿用上年全年值）。")
     if yearly:
         note = _("每年的任务逐年评估：评估值为当年截至本季度（过了年内期限则截至期限所在季度）的报送值，不沿用上一年。")
-    charts = [Chart(f"{prefix}series", title, figure, columns, rows, note=note)]
+    charts = [Chart(f"{prefix}series", title, figure, columns, rows, note=note, legend=legend_for(series))]
     if seasonal:
         charts.append(_yoy_chart(series, x, unit, target["direction"] == Indicator.Direction.LOWER, prefix))
     return charts
@@ -168,7 +183,7 @@ def _series_row(quarter: str, r, unit: str, seasonal: bool, labels: Labels) -> l
     actual_from = "" if missing(r.actual_year) else quarter_code(int(r.actual_year), int(r.actual_quarter))
     return [
         cell(quarter, "code"),
-        cell(num(r.actual), "num"),
+        cell(num_marked(r.actual, approved_of(r)), "num"),
         cell(actual_from, "code"),
         *([cell(num(r.ytd_value), "num")] if seasonal else []),
         cell(num(r.expected), "num"),

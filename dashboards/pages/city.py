@@ -16,7 +16,7 @@ from .cells import Page
 from .charts import progress_chart, series_charts, years_chart
 from .filter_bar import filter_bar, target_options
 from .formatting import missing, short_name
-from .frames import known, quarter_rows
+from .frames import known, quarter_rows, with_approval
 from .labels import Labels, area_name
 
 
@@ -56,7 +56,9 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
     ids = [int(t) for t in mine["target_id"]]
     wanted = _series_target(meta, filters, mine, ids)
     if wanted is not None:
-        series = known(meta, progress_series(through=filters.period, area_ids=[area_id], target_ids=[wanted]))
+        series = with_approval(
+            meta, known(meta, progress_series(through=filters.period, area_ids=[area_id], target_ids=[wanted]))
+        )
         page.charts += series_charts(meta, series, wanted, labels, "")
         page.context["selected"] = meta.targets.loc[wanted, "code"]
     page.context["quality"] = _quality_warnings(meta, filters, mine)

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+UNAPPROVED_MARK = "※"  # as in the printed report: the figure rests on a quarter the province has not approved
+
 
 def missing(value) -> bool:
     return value is None or (isinstance(value, float | np.floating) and not math.isfinite(value))
@@ -22,6 +24,12 @@ def num(value) -> str:
     if "e" in text:
         text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text
+
+
+def num_marked(value, approved: bool = True) -> str:
+    """num(), with ※ after a figure whose quarter is not yet approved."""
+    text = num(value)
+    return text + UNAPPROVED_MARK if text and not approved else text
 
 
 def signed(value) -> str:

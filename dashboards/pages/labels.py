@@ -15,7 +15,7 @@ from targets.models import Section
 from ..filters import quarter_label
 from ..selectors import PlanMeta
 from .cells import Cell, cell
-from .formatting import missing, num, pct, signed, two
+from .formatting import missing, num, num_marked, pct, signed, two
 
 
 class Labels:
@@ -56,11 +56,12 @@ def status_tip(row, unit: str, labels: Labels) -> str:
         lines.append(_("实际值：无"))
     else:
         period = "" if missing(row.actual_year) else quarter_label(int(row.actual_year), int(row.actual_quarter))
-        lines.append(
-            _("实际值：%(value)s %(unit)s（%(period)s）") % {"value": num(row.actual), "unit": unit, "period": period}
-        )
+        value = num_marked(row.actual, approved_of(row))
+        lines.append(_("实际值：%(value)s %(unit)s（%(period)s）") % {"value": value, "unit": unit, "period": period})
         if not missing(row.actual_derived_from):
             lines.append(_("（由 %(count)d 个地区的数值汇总）") % {"count": int(row.actual_derived_from)})
+        if not approved_of(row):
+            lines.append(unapproved_legend())
     if not missing(row.ytd_value):
         lines.append(
             _("年内累计值：%(value)s；同比：%(change)s")
@@ -85,6 +86,15 @@ def held_note(row) -> str:
     if getattr(row, "projection_bound", "") == "lower":
         return _("预测值已截至有效范围下限 %(bound)s") % {"bound": num(row.projection)}
     return _("预测值已截至有效范围上限 %(bound)s") % {"bound": num(row.projection)}
+
+
+def approved_of(row) -> bool:
+    """Whether the row's actual rests on approved data (rows read without the approvals count as approved)."""
+    return bool(getattr(row, "approved", True))
+
+
+def unapproved_legend() -> str:
+    return _("※ 数据尚未经省级审核")
 
 
 def year_lines(row, labels: Labels) -> list[str]:

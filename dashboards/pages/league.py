@@ -15,11 +15,11 @@ from .. import figures
 from ..filters import Filters, filter_target_ids
 from ..selectors import PlanMeta
 from .cells import Cell, Chart, Page, cell
-from .charts import count_cells, count_summary, score_band
+from .charts import count_cells, count_summary, legend_for, score_band
 from .filter_bar import filter_bar, target_options
-from .formatting import hover, missing, num, two
+from .formatting import hover, missing, num, num_marked, two
 from .frames import counts_of, quarter_rows, rollup_shown
-from .labels import Labels, area_name, indicator_cell, status_cell, status_tip
+from .labels import Labels, approved_of, area_name, indicator_cell, status_cell, status_tip
 
 
 def league_page(meta: PlanMeta, filters: Filters) -> Page:
@@ -100,7 +100,7 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
                 cell(name, "hl" if r.area_id == highlight else "", href=link),
                 status_cell(r, target["unit"], labels),
                 cell(two(r.schedule_ratio), "num"),
-                cell(num(r.actual), "num"),
+                cell(num_marked(r.actual, approved_of(r)), "num"),
                 cell(num(r.expected), "num"),
                 cell(num(r.target_value), "num"),
                 cell(num(r.gap), "num"),
@@ -121,6 +121,7 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
             "相同时依次比较完成进度（高者在前）、差距占比（小者在前），仍相同者名次并列。"
             "每年的任务按逐年平均完成比，未完成的年份计入。"
         ),
+        legend=legend_for(mine),
     )
 
 

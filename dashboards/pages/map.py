@@ -23,9 +23,9 @@ from ..selectors import PlanMeta, indicator_values
 from ..staticfiles import BOUNDARIES_STATIC_PATH
 from .cells import Chart, Page, cell
 from .filter_bar import filter_bar, target_options
-from .formatting import hover, missing, num
-from .frames import quarter_rows
-from .labels import Labels, area_name, indicator_text, status_cell, status_tip, target_name
+from .formatting import hover, missing, num, num_marked
+from .frames import approved_set, quarter_rows
+from .labels import Labels, area_name, indicator_text, status_cell, status_tip, target_name, unapproved_legend
 
 MODES = ("value", "status", "gap")
 COUNTY = "county"
@@ -104,7 +104,10 @@ def map_page(meta: PlanMeta, filters: Filters) -> Page:
         return page
     target = meta.targets.loc[choice.target_id] if choice.target_id is not None else None
     regions, points, table = _regions(meta, filters, choice, rows, labels)
-    page.charts.append(_map_chart(meta, filters, choice, regions, points, table, labels))
+    chart = _map_chart(meta, filters, choice, regions, points, table, labels)
+    if any(not r["approved"] for r in regions + points):
+        chart.legend = unapproved_legend()
+    page.charts.append(chart)
     page.context.update(
         indicator_code=meta.indicators.loc[choice.indicator_id, "code"],
         indicator_name=indicator_text(meta, choice.indicator_id, labels)[0],
@@ -166,17 +169,19 @@ def _regions(meta: PlanMeta, filters: Filters, choice: MapChoice, rows: pd.DataF
     status_of = {int(r.area_id): r for r in judged.itertuples(index=False)}
     name, unit = indicator_text(meta, choice.indicator_id, labels)
     target_unit = meta.targets.loc[choice.target_id, "unit"] if choice.target_id is not None else unit
-    where = label_points()
+    where, approved = label_points(), approved_set(meta)
     regions, points, table = [], [], []
     for area_id in _areas_shown(meta, choice, rows, value_of):
         code = meta.areas.loc[area_id, "code"]
         area_label = area_name(meta, area_id, labels)
         value, progress = value_of.get(area_id), status_of.get(area_id)
         link = _link(meta, filters, area_id, choice)
-        lines = [
-            area_label,
-            _("%(name)s：%(value)s %(unit)s") % {"name": name, "value": num(value) or "—", "unit": unit},
-        ]
+        # The value shown is the quarter's own report; the status beside it may rest on an earlier quarter.
+        value_approved = value is None or (area_id, filters.year, filters.quarter) in approved
+        shown = num_marked(value, value_approved) or "—"
+        lines = [area_label, _("%(name)s：%(value)s %(unit)s") % {"name": name, "value": shown, "unit": unit}]
+        if not value_approved:
+            lines.append(unapproved_legend())
         if progress is not None:
             lines.append(status_tip(progress, target_unit, labels))
         region = {
@@ -185,6 +190,7 @@ def _regions(meta: PlanMeta, filters: Filters, choice: MapChoice, rows: pd.DataF
             "status": None if progress is None else progress.shown,
             "hover": hover("\n".join(lines)),
             "link": link,
+            "approved": value_approved and (progress is None or bool(progress.approved)),
         }
         region["label"] = _label(area_label, region, choice.mode, labels, filters.city == code)
         if code in where:
@@ -192,7 +198,7 @@ def _regions(meta: PlanMeta, filters: Filters, choice: MapChoice, rows: pd.DataF
             regions.append(region)
         elif code == SHENFU_POINT.code:
             points.append({**region, "lon": SHENFU_POINT.lon, "lat": SHENFU_POINT.lat})
-        table.append(_row(area_label, link, value, unit, progress, target_unit, labels))
+        table.append(_row(area_label, link, num_marked(value, value_approved), unit, progress, target_unit, labels))
     return regions, points, table
 
 
@@ -214,13 +220,14 @@ def _label(area_label: str, region: dict, mode: str, labels: Labels, selected: b
     short = f"▶{short}" if selected else short
     if mode == "status":
         return f"{short} {Status(region['status']).symbol}" if region["status"] else short
-    return f"{short}<br>{num(region['value']) or '—'}"
+    mark = "" if region["approved"] else "※"
+    return f"{short}<br>{num(region['value']) or '—'}{mark}"
 
 
-def _row(area_label, link, value, unit, progress, target_unit, labels: Labels) -> list:
+def _row(area_label, link, value: str, unit, progress, target_unit, labels: Labels) -> list:
     status = status_cell(progress, target_unit, labels) if progress is not None else cell("")
     gap = cell(num(progress.gap), "num") if progress is not None else cell("")
-    return [cell(area_label, href=link), cell(num(value), "num"), cell(unit), status, gap]
+    return [cell(area_label, href=link), cell(value, "num"), cell(unit), status, gap]
 
 
 def _map_chart(meta: PlanMeta, filters: Filters, choice: MapChoice, regions, points, table, labels: Labels) -> Chart:

@@ -19,7 +19,7 @@ from .cells import Cell, Chart, Page, cell
 from .charts import status_stack_chart
 from .filter_bar import filter_bar
 from .formatting import hover, missing, num, short_name, two
-from .frames import known, quarter_rows, status_counts
+from .frames import known, quarter_rows, status_counts, with_approval
 from .labels import Labels, area_name, group_label, indicator_cell, status_cell, status_tip
 
 GROUP_ORDER = ["1", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3"]
@@ -61,7 +61,9 @@ def _headline(meta: PlanMeta, filters: Filters, rows: pd.DataFrame, labels: Labe
     """Headline cards: 一、总体目标, the province's rows, with a sparkline each; and the table of their series."""
     province = meta.province_id
     headline = [int(i) for i in meta.targets.index[meta.targets["group"] == HEADLINE_SECTION]]
-    series = known(meta, progress_series(through=filters.period, area_ids=[province], target_ids=headline))
+    series = with_approval(
+        meta, known(meta, progress_series(through=filters.period, area_ids=[province], target_ids=headline))
+    )
     cards, table = [], []
     for target_id in headline:
         target = meta.targets.loc[target_id]

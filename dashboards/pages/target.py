@@ -16,11 +16,11 @@ from .. import figures
 from ..filters import Filters, all_quarters, quarter_code
 from ..selectors import PlanMeta, progress_series
 from .cells import Chart, Page, cell
-from .charts import series_charts, years_chart
+from .charts import legend_for, series_charts, years_chart
 from .filter_bar import filter_bar
-from .formatting import hover, missing, num, pct
-from .frames import known
-from .labels import Labels, area_name, department_name, shown_status, status_cell, status_tip
+from .formatting import hover, missing, num, num_marked, pct
+from .frames import known, with_approval
+from .labels import Labels, approved_of, area_name, department_name, shown_status, status_cell, status_tip
 
 
 def target_page(meta: PlanMeta, filters: Filters, target_id: int) -> Page:
@@ -28,7 +28,7 @@ def target_page(meta: PlanMeta, filters: Filters, target_id: int) -> Page:
     province = meta.province_id
     t = meta.targets.loc[target_id]
     page = Page(f"{t['code']} {t['name']}")
-    series = known(meta, progress_series(through=filters.period, target_ids=[target_id]))
+    series = with_approval(meta, known(meta, progress_series(through=filters.period, target_ids=[target_id])))
     series = series.assign(shown=shown_status(series))
     page.context["plan"] = _plan_facts(meta, t, target_id, labels)
     mine = series[series["area_id"] == province]
@@ -129,7 +129,7 @@ def _gaps_chart(meta: PlanMeta, filters: Filters, t, others: pd.DataFrame, label
                 status_cell(r, t["unit"], labels),
                 cell(num(r.gap), "num"),
                 cell(pct(r.gap_share), "num"),
-                cell(num(r.actual), "num"),
+                cell(num_marked(r.actual, approved_of(r)), "num"),
                 cell(num(r.expected), "num"),
                 cell(num(r.target_value), "num"),
             ]
@@ -146,6 +146,7 @@ def _gaps_chart(meta: PlanMeta, filters: Filters, t, others: pd.DataFrame, label
         [*columns, _("目标值")],
         table,
         note=_("差距 = 目标值与实际值之差（按目标方向），差距最大的排在最前。"),
+        legend=legend_for(others),
     )
 
 
