@@ -18,6 +18,9 @@ from .reading import ReadResult
 NOTE_MAX_LENGTH = 500  # Observation.note
 # Pairs of shares of one whole that cannot add up to more than 100 %.
 SHARE_GROUPS = [("surface_water_good_share", "surface_water_worse_v_share")]
+# Units of things counted one by one: a fraction of one is a slip worth a second look (a warning, as some offices
+# report a share of a site in progress). The web entry form checks the same as the officer types.
+WHOLE_NUMBER_UNITS = frozenset({"个", "家", "台", "座", "条", "处", "套", "次"})
 
 
 @dataclass
@@ -239,10 +242,15 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
                     message="未填写数值，该行已跳过。",
                 )
             )
+    warnings += _whole_number_warnings(good, indicators, sheet, label)
     warnings += _change_warnings(good, current, indicators, sheet, label)
     warnings += _share_warnings(good, indicators, sheet, label)
     if ctx.expected_indicators and ctx.year is not None:
         reported = set(rows.loc[(rows["area_code"] == ctx.area_code) & ~empty_value, "indicator_code"])
+        # An indicator left out keeps the value an earlier upload gave it: only one with none is missing.
+        same_quarter = (current["year"] == ctx.year) & (current["quarter"] == ctx.quarter)
+        stored = current[(current["area_code"] == ctx.area_code) & same_quarter]
+        reported |= set(stored["indicator_code"])
         for code in ctx.expected_indicators:
             if code not in reported and code in indicators.index:
                 warnings.append(
@@ -260,6 +268,24 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
     result = Validated(rows=good, errors=errors, warnings=warnings)
     _count_changes(result, current)
     return result
+
+
+def _whole_number_warnings(good: pd.DataFrame, indicators: pd.DataFrame, sheet, label) -> list:
+    units = good["indicator_code"].map(indicators["unit"])
+    fractional = good[units.isin(WHOLE_NUMBER_UNITS) & (good["value"] % 1 != 0)]
+    return [
+        Issue(
+            level="warning",
+            rule="not_whole",
+            sheet=sheet,
+            row=int(r.row),
+            column=label.get("value"),
+            value=_fmt(r.value),
+            message=f"“{indicators.at[r.indicator_code, 'name']}”以“{indicators.at[r.indicator_code, 'unit']}”计，"
+            f"应为整数，填写的是 {_fmt(r.value)}：请核实。",
+        )
+        for r in fractional.itertuples()
+    ]
 
 
 def _change_warnings(good: pd.DataFrame, current: pd.DataFrame, indicators: pd.DataFrame, sheet, label) -> list:

@@ -51,6 +51,9 @@ class TemplateRow:
     previous_value: float | None
     min_value: float
     max_value: float
+    # Filled in only when the web entry form builds the workbook it sends: what the officer typed, and the note.
+    value: float | str | None = None
+    note: str = ""
 
 
 def build_template(*, area_code: str, area_name: str, year: int, quarter: int, rows: list[TemplateRow]) -> bytes:
@@ -84,8 +87,8 @@ def build_template(*, area_code: str, area_name: str, year: int, quarter: int, r
             row.unit,
             row.target_text,
             row.previous_value,
-            None,
-            None,
+            row.value,
+            row.note or None,
         ]
         for column, value in enumerate(neutralise_row(values), start=1):
             cell = sheet.cell(row=r, column=column, value=value)
