@@ -178,3 +178,13 @@ def test_the_upload_page_links_to_the_form_for_corrections(client, city_officer,
     client.force_login(city_officer)
     page = client.get(reverse("upload_detail", args=[reported.pk])).content.decode()
     assert f'href="{entry_url()}"' in page and "上传文件" in page
+
+
+def test_the_form_speaks_english_on_request(client, city_officer, reported):
+    client.force_login(city_officer)
+    client.cookies["django_language"] = "en"
+    page = client.get(entry_url()).content.decode()
+    assert "Web data entry: 沈阳市" in page or "Web data entry: Shenyang" in page
+    assert "Last quarter" in page and 'data-msg-range="Outside the valid range"' in page
+    detail = client.get(reverse("upload_detail", args=[reported.pk])).content.decode()
+    assert '<td id="upload-source">Upload</td>' in detail and "Enter or correct this quarter" in detail
