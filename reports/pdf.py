@@ -75,7 +75,9 @@ def _uploads_used(report: Report) -> Table:
     """The uploads the figures come from, once each, with how many figures rest on each."""
     provenance = next(t for t in report.tables if t.name == "数据来源")
     frame = provenance.frame.dropna(subset=["upload_id"])
-    keys = ["upload_id", "file_name", "sha256", "uploaded_by", "uploaded_at", "accepted_at", "approved_by"]
+    keys = [
+        "upload_id", "upload_source", "file_name", "sha256", "uploaded_by", "uploaded_at", "accepted_at", "approved_by",
+    ]  # fmt: skip
     grouped = frame.groupby("upload_id", sort=True).agg(
         **{k: (k, "first") for k in keys[1:]}, figures=("figure", "size")
     )

@@ -12,7 +12,7 @@ from indicators.models import Area
 from progress.models import BaselineSource, Progress, ProjectionStatus, Status, StatusOverride
 from targets.models import Responsibility, Section
 from uploads.approval import approval_units, approved_frame
-from uploads.models import Observation
+from uploads.models import Observation, Upload
 
 from .scope import ReportScope
 
@@ -135,12 +135,14 @@ def observations_with_uploads(observations) -> pd.DataFrame:
         [
             "pk", "area_id", "year", "quarter", "value", "note", "upload_id", "upload__original_name",
             "upload__sha256", "upload__uploaded_by__username", "upload__created_at", "upload__finished_at",
+            "upload__source",
         ],
         [
             "observation_id", "obs_area_id", "obs_year", "obs_quarter", "obs_value", "note", "upload_id",
-            "file_name", "sha256", "uploaded_by", "uploaded_at", "accepted_at",
+            "file_name", "sha256", "uploaded_by", "uploaded_at", "accepted_at", "upload_source",
         ],
     )  # fmt: skip
+    frame["upload_source"] = frame["upload_source"].map(labels(Upload.Source))
     frame["unit_id"] = frame["obs_area_id"].map(approval_units())
     approved = approved_frame().rename(columns={"year": "obs_year", "quarter": "obs_quarter"})
     frame = frame.merge(approved, on=["unit_id", "obs_year", "obs_quarter"], how="left")
@@ -246,6 +248,7 @@ def provenance_table(figures: Figures) -> Table:
         Column("observation_id", "观测值编号", INTEGER),
         Column("note", "填报备注", width=24),
         Column("upload_id", "上传编号", INTEGER, width=9),
+        Column("upload_source", "填报方式", width=10),
         Column("file_name", "文件名", width=24),
         Column("sha256", "SHA-256", width=20),
         Column("uploaded_by", "上传人", width=14),

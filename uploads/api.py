@@ -28,6 +28,7 @@ class UploadSerializer(serializers.ModelSerializer):
             "year",
             "quarter",
             "kind",
+            "source",
             "original_name",
             "size",
             "sha256",

@@ -270,6 +270,12 @@ def quarter_lock_refusal(
     return message
 
 
+def locked_message(*, area: Area, year: int, quarter: int) -> str | None:
+    """Why nothing may be entered for the area's quarter (it is approved and locked), in the words an upload gets;
+    None when it is open. For pages that refuse before anything is sent."""
+    return _lock_message(area=area, year=year, quarter=quarter, file=None, name="")
+
+
 def _lock_message(*, area, year, quarter, file, name) -> str | None:
     approved = QuarterApproval.objects.filter(status=Status.APPROVED).select_related("area", "decided_by")
     if area is not None and year and quarter:

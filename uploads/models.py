@@ -28,6 +28,10 @@ class Upload(models.Model):
         TEMPLATE = "template", _("季度填报模板")
         LONG = "long", _("长表（多地区多季度）")
 
+    class Source(models.TextChoices):
+        FILE = "file", _("上传文件")
+        WEB = "web", _("网页填报")
+
     class Status(models.TextChoices):
         RECEIVED = "received", _("已接收，排队中")
         PROCESSING = "processing", _("处理中")
@@ -44,6 +48,8 @@ class Upload(models.Model):
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
     kind = models.CharField(_("格式"), max_length=10, choices=Kind.choices, default=Kind.TEMPLATE)
+    # How the values came in: a file the person sent, or the web entry form (which sends a generated template).
+    source = models.CharField(_("来源"), max_length=4, choices=Source.choices, default=Source.FILE)
     file = models.FileField(_("原始文件"), upload_to=upload_path, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=255)
     extension = models.CharField(_("扩展名"), max_length=8)

@@ -85,6 +85,7 @@ def receive_upload(
     dry_run: bool = False,
     original_name: str | None = None,
     queue: bool = True,
+    source: str = Upload.Source.FILE,
 ) -> Upload:
     """Keep the file and its hash, whatever it holds, and queue its processing (queue=False: the caller processes
     it itself, as the management command does).
@@ -112,6 +113,7 @@ def receive_upload(
         sha256=sha256,
         uploaded_by=user,
         dry_run=dry_run,
+        source=source,
     )
     upload.file.name = store_content(file, sha256)
     refusal = _refusal(size, extension)

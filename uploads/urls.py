@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import approval_views, views
+from . import approval_views, entry_views, views
 
 urlpatterns = [
     path("", views.upload_list, name="upload_list"),
     path("new/", views.upload_new, name="upload_new"),
     path("template/", views.template_download, name="template_download"),
+    path("entry/", entry_views.entry_start, name="entry_start"),
+    path("entry/<str:area_code>/<int:year>/<int:quarter>/", entry_views.data_entry, name="data_entry"),
     path("completeness/", views.completeness, name="completeness"),
     path(
         "approval/<str:area_code>/<int:year>/<int:quarter>/",

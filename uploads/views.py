@@ -22,6 +22,7 @@ from .bounded import OutOfMemory, ReaderCrashed, run_bounded
 from .forms import PeriodForm, UploadForm
 from .handlers import too_large_message
 from .models import Upload
+from .preview import preview_changes
 from .selectors import (
     COMPLETENESS_LABELS,
     completeness_of_year,
@@ -82,12 +83,16 @@ def upload_detail(request, pk):
         request.user.can_upload_for(upload.area) if upload.area else request.user.is_provincial_admin
     )
     values = upload.observations.select_related("area", "indicator").order_by("source_row", "pk")
+    # A quarter's values can be corrected in the web entry form by whoever may upload them.
+    can_enter = bool(upload.area and upload.year and request.user.can_upload_for(upload.area))
     return render(
         request,
         "uploads/upload_detail.html",
         {
             "upload": upload,
             "can_confirm": can_confirm,
+            "can_enter": can_enter,
+            "changes": preview_changes(upload) if can_confirm else [],
             "values": values[:VALUES_SHOWN],
             "value_count": values.count(),
             "values_shown": VALUES_SHOWN,

@@ -52,6 +52,9 @@ class TemplateRow:
     min_value: float
     max_value: float
     whole: bool = False  # counts things: whole numbers only (indicators.units)
+    # Filled in only when the web entry form builds the workbook it sends: what the officer typed, and the note.
+    value: float | str | None = None
+    note: str = ""
 
 
 def not_over_warning(year: int, quarter: int, *, on=None) -> str:
@@ -108,8 +111,18 @@ def _write_heading(sheet, area_code, area_name, year, quarter, warning: str) -> 
 def _write_rows(sheet, rows: list[TemplateRow]) -> None:
     for offset, row in enumerate(rows):
         r = HEADER_ROW + 1 + offset
-        values = [row.area_code, row.area_name, row.indicator_code, row.indicator_name, row.unit, row.target_text]
-        for column, value in enumerate(neutralise_row([*values, row.previous_value, None, None]), start=1):
+        values = [
+            row.area_code,
+            row.area_name,
+            row.indicator_code,
+            row.indicator_name,
+            row.unit,
+            row.target_text,
+            row.previous_value,
+            row.value,
+            row.note or None,
+        ]
+        for column, value in enumerate(neutralise_row(values), start=1):
             cell = sheet.cell(row=r, column=column, value=value)
             cell.border = _THIN
             cell.fill = _INPUT if column >= VALUE_COLUMN else _GREY

@@ -33,6 +33,10 @@ EXPECTED = {
     "uploads/new/": ("GET", LOGIN, 200, 200, 403, 403, 200),
     "uploads/template/": ("GET", LOGIN, 200, 200, 200, 200, 200),
     "uploads/completeness/": ("GET", LOGIN, 403, 403, 200, 200, 200),
+    # web data entry: whoever may upload the area's template (its city officer, administrators); 沈阳's 2024 Q2 is
+    # submitted, not locked, so its form opens for 沈阳's officer
+    "uploads/entry/": ("GET", LOGIN, 200, 200, 403, 403, 200),
+    "uploads/entry/<str:area_code>/<int:year>/<int:quarter>/": ("GET", LOGIN, 200, 403, 403, 403, 200),
     "uploads/<int:pk>/": ("GET", LOGIN, 200, 404, 200, 200, 200),
     "uploads/<int:pk>/confirm/": ("POST", LOGIN, 302, 404, 302, 302, 302),
     "uploads/<int:pk>/file/": ("GET", LOGIN, 200, 404, 200, 200, 200),
