@@ -97,6 +97,33 @@ class PlanMeta:
         ids = self.targets.index[self.targets["code"] == code]
         return int(ids[0]) if len(ids) else None
 
+    def in_english(self) -> PlanMeta:
+        """The same frames with every name, title and unit a page shows replaced by its curated English (the Chinese
+        where the English is empty), so that each page reads `name`, `title` and `unit` whatever the language. The
+        plan's own sentences (source_text) stay as written."""
+
+        def swap(frame: pd.DataFrame, pairs: dict[str, str]) -> pd.DataFrame:
+            frame = frame.copy()
+            for shown, english in pairs.items():
+                frame[shown] = frame[english].where(frame[english].fillna("").astype(bool), frame[shown])
+            return frame
+
+        indicators = swap(self.indicators, {"name": "name_en", "unit": "unit_en"})
+        targets = swap(
+            self.targets,
+            {"name": "name_en", "unit": "unit_en", "value_display": "value_display_en", "project": "project_en"},
+        )
+        targets["indicator_name"] = targets["indicator_id"].map(indicators["name"])
+        return PlanMeta(
+            targets,
+            self.responsibilities,
+            swap(self.departments, {"name": "name_en"}),
+            swap(self.areas, {"name": "name_en"}),
+            swap(self.sections, {"title": "title_en"}),
+            swap(self.special_columns, {"title": "title_en"}),
+            indicators,
+        )
+
 
 def section_group(code: str) -> str:
     """The overview's grouping of a section: 一 (总体目标), each chapter of 二 (蓝天, 碧水 …), and 三 (保障措施)."""
@@ -179,6 +206,7 @@ def _targets() -> pd.DataFrame:
         "section__code",
         "special_column__number",
         "project__name",
+        "project__name_en",
         "indicator_id",
         "indicator__code",
         "indicator__name",
@@ -192,6 +220,7 @@ def _targets() -> pd.DataFrame:
             "section__code": "section",
             "special_column__number": "special_column",
             "project__name": "project",
+            "project__name_en": "project_en",
             "indicator__code": "indicator_code",
             "indicator__name": "indicator_name",
             "indicator__seasonal": "seasonal",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from indicators.localized import english
 from indicators.periods import latest_closed_quarter, today
 from uploads.selectors import completeness_grid
 
@@ -27,6 +28,9 @@ COMPLETENESS_TIMEOUT = 60
 
 
 def _meta():
+    """The plan's frames, with their names in English on an English page."""
+    if english():
+        return memoised("meta-en", (), lambda: plan_meta().in_english(), META_TIMEOUT)
     return memoised("meta", (), plan_meta, META_TIMEOUT)
 
 
