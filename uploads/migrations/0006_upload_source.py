@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('uploads', '0004_merge_approval_and_ordering'),
+        ('uploads', '0005_upload_changes'),
     ]
 
     operations = [
