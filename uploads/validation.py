@@ -118,7 +118,7 @@ def validate(read: ReadResult, ctx: UploadContext, load_current: Callable[[pd.Da
     warnings = _empty_value_warnings(rows[empty_value & ~checks.bad], ctx, read.sheet, read.columns)
     warnings += _change_warnings(good, current, ctx.indicators, read.sheet, read.columns)
     warnings += _share_warnings(good, ctx.indicators, read.sheet, read.columns)
-    warnings += _missing_indicator_warnings(rows[~empty_value], ctx, read.sheet)
+    warnings += _missing_indicator_warnings(rows[~empty_value], current, ctx, read.sheet)
     if good.empty and not errors:
         errors.append(Issue(level="error", rule="empty", sheet=read.sheet, message="文件中没有填写任何数值。"))
     result = Validated(rows=good, errors=errors, warnings=warnings)
@@ -302,11 +302,14 @@ def _empty_value_warnings(skipped: pd.DataFrame, ctx: UploadContext, sheet, labe
     ]
 
 
-def _missing_indicator_warnings(filled: pd.DataFrame, ctx: UploadContext, sheet) -> list[Issue]:
+def _missing_indicator_warnings(filled: pd.DataFrame, current: pd.DataFrame, ctx: UploadContext, sheet) -> list:
     if not ctx.expected_indicators or ctx.year is None:
         return []
     indicators = ctx.indicators
     reported = set(filled.loc[filled["area_code"] == ctx.area_code, "indicator_code"])
+    # An indicator left out keeps the value an earlier upload gave it: only one with none is missing.
+    stored = current[(current["area_code"] == ctx.area_code) & (current["year"] == ctx.year)]
+    reported |= set(stored.loc[stored["quarter"] == ctx.quarter, "indicator_code"])
     return [
         Issue(
             level="warning",
