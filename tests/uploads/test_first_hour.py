@@ -153,3 +153,33 @@ def test_a_template_for_a_quarter_not_yet_over_warns_on_the_page_and_in_the_work
     assert "2024年第3季度尚未结束" in book["填报说明"]["A2"].value
     ended = openpyxl.load_workbook(io.BytesIO(client.get(url, {"area": "210100", **Q}).content))
     assert "尚未结束" not in ended["填报表"]["A2"].value  # a quarter that has ended downloads at once, no warning
+
+
+# --- item 12: notes ------------------------------------------------------------------------------------------------
+
+NOTE = "受沙尘天气影响，PM2.5浓度偏高，已启动应急管控"
+
+
+def test_a_note_shows_beside_its_value_on_the_upload_and_the_city_page(
+    plan, city_officer, shenyang, filled_template, submit, client
+):
+    from uploads.selectors import current_notes
+    from uploads.workbooks import VALUE_COLUMN
+
+    def write_note(sheet):
+        sheet.cell(row=row_of(sheet, "pm25"), column=VALUE_COLUMN + 1, value=NOTE)
+
+    data = filled_template(shenyang, **Q, values={"pm25": 41.5}, edit=write_note)
+    upload = submit(data, "沈阳.xlsx", user=city_officer, area=shenyang, **Q)
+    assert upload.status == Upload.Status.ACCEPTED
+    notes = current_notes(area_ids=[shenyang.pk], through=(2024, 2))
+    assert list(notes.values()) == [NOTE]
+
+    client.force_login(city_officer)
+    detail = client.get(reverse("upload_detail", args=[upload.pk])).content.decode()
+    row = detail[detail.index(NOTE) - 400 : detail.index(NOTE)]
+    assert "41.5" in row  # in the value's own row
+
+    page = client.get(reverse("dash_city", args=["210100"]), {"quarter": "2024Q2"}).content.decode()
+    assert NOTE in page  # the table's 备注 column
+    assert f"备注：{NOTE}" in page  # the line in the progress bar's hover
