@@ -16,6 +16,7 @@ from tests.uploads.conftest import row_of
 from uploads.models import Upload
 from uploads.selectors import template_rows
 from uploads.services import confirm_upload
+from uploads.workbooks import VALUE_COLUMN
 
 pytestmark = pytest.mark.postgres
 
@@ -114,7 +115,12 @@ def test_a_dry_run_lists_each_change_old_to_new_with_the_upload_it_replaces(
         filled_template(shenyang, **Q, values={"pm25": 38.5}), "a.xlsx", user=city_officer, area=shenyang, **Q
     )
     assert first.status == Upload.Status.ACCEPTED and first.changes == []
-    data = filled_template(shenyang, **Q, values={"pm25": 40, "kilns_treated": 812})
+    note = "新增两台炉窑完成治理"
+
+    def write_note(sheet):
+        sheet.cell(row=row_of(sheet, "kilns_treated"), column=VALUE_COLUMN + 1, value=note)
+
+    data = filled_template(shenyang, **Q, values={"pm25": 40, "kilns_treated": 812}, edit=write_note)
     preview = submit(data, "b.xlsx", user=city_officer, area=shenyang, dry_run=True, **Q)
     assert preview.status == Upload.Status.PREVIEWED and preview.rows_changed == 2
     changes = {c["indicator_code"]: c for c in preview.changes}
@@ -122,10 +128,11 @@ def test_a_dry_run_lists_each_change_old_to_new_with_the_upload_it_replaces(
     pm25 = changes["pm25"]
     assert (pm25["old"], pm25["new"], pm25["old_upload"]) == (38.5, 40.0, first.pk)
     assert pm25["area"] == "沈阳市" and pm25["year"] == 2024 and pm25["quarter"] == 2 and pm25["row"] > 3
+    assert changes["kilns_treated"]["note"] == note and pm25["note"] == ""
 
     client.force_login(city_officer)
     page = client.get(reverse("upload_detail", args=[preview.pk])).content.decode()
-    assert "确认导入后将修改的数值" in page and "38.5" in page and "→ 40" in page
+    assert "确认导入后将修改的数值" in page and "38.5" in page and "→ 40" in page and note in page
     assert reverse("upload_detail", args=[first.pk]) in page
     answer = client.get(f"/api/uploads/{preview.pk}/").json()
     assert {c["indicator_code"]: c["old_upload"] for c in answer["changes"]}["pm25"] == first.pk
@@ -164,7 +171,6 @@ def test_a_note_shows_beside_its_value_on_the_upload_and_the_city_page(
     plan, city_officer, shenyang, filled_template, submit, client
 ):
     from uploads.selectors import current_notes
-    from uploads.workbooks import VALUE_COLUMN
 
     def write_note(sheet):
         sheet.cell(row=row_of(sheet, "pm25"), column=VALUE_COLUMN + 1, value=NOTE)
