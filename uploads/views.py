@@ -88,11 +88,17 @@ def upload_detail(request, pk):
         {
             "upload": upload,
             "can_confirm": can_confirm,
+            "changes": [{**c, "old": _number(c["old"]), "new": _number(c["new"])} for c in upload.changes],
             "values": values[:VALUES_SHOWN],
             "value_count": values.count(),
             "values_shown": VALUES_SHOWN,
         },
     )
+
+
+def _number(value) -> str:
+    """A value as a person typed it: 41.5, 40, 6000 (not 41.5000 or 40.0)."""
+    return "" if value is None else f"{value:.10g}"
 
 
 @require_POST
