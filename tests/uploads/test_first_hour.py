@@ -189,3 +189,20 @@ def test_a_note_shows_beside_its_value_on_the_upload_and_the_city_page(
     page = client.get(reverse("dash_city", args=["210100"]), {"quarter": "2024Q2"}).content.decode()
     assert NOTE in page  # the table's 备注 column
     assert f"备注：{NOTE}" in page  # the line in the progress bar's hover
+
+
+def test_import_upload_dry_run_prints_each_change(
+    plan, city_officer, shenyang, filled_template, submit, tmp_path, capsys
+):
+    from django.core.management import call_command
+
+    first = submit(
+        filled_template(shenyang, **Q, values={"pm25": 38.5}), "a.xlsx", user=city_officer, area=shenyang, **Q
+    )
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(filled_template(shenyang, **Q, values={"pm25": 40}))
+    args = ["--area", "210100", "--year", "2024", "--quarter", "2", "--user", city_officer.username, "--dry-run"]
+    call_command("import_upload", str(path), *args)
+    out = capsys.readouterr().out
+    assert "修改 1" in out
+    assert f"细颗粒物（PM2.5）平均浓度 2024Q2：38.5 → 40 微克/立方米（原值来自第 {first.pk} 号上传）" in out
