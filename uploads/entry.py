@@ -24,7 +24,7 @@ from indicators.periods import BASELINE_YEAR, latest_closed_quarter
 
 from .approval import locked_message
 from .models import Observation, Upload
-from .preview import plain_number
+from .numbers import plain_number
 from .reading import parse_numbers, read_upload
 from .selectors import template_rows
 from .services import UploadRefused, check_upload_rights, current_values_for, receive_upload, upload_context

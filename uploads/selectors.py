@@ -157,6 +157,20 @@ def observations_for(
     return rows.order_by("pk")
 
 
+def current_notes(*, area_ids, through: tuple[int, int]) -> dict[tuple[int, int, int, int], str]:
+    """The note (备注) a city wrote beside each current value of these areas, up to the quarter `through`, keyed
+    (area id, indicator id, year, quarter): why a figure lags, for pages to show beside it. One query; values
+    without a note are left out."""
+    year, quarter = through
+    rows = (
+        Observation.objects.filter(is_current=True, area_id__in=list(area_ids))
+        .filter(Q(year__lt=year) | Q(year=year, quarter__lte=quarter))
+        .exclude(note="")
+        .values_list("area_id", "indicator_id", "year", "quarter", "note")
+    )
+    return {(a, i, y, q): note for a, i, y, q, note in rows}
+
+
 @dataclass
 class CompletenessCell:
     status: str  # on_time | late | missing | rejected | pending | not_due

@@ -400,7 +400,8 @@ def _count_changes(result: Validated, current: pd.DataFrame, ctx: UploadContext)
     as a dry run shows them before anything is written."""
     keys = ["area_code", "indicator_code", "year", "quarter"]
     current = current.assign(upload_id=current.get("upload_id", np.nan))
-    merged = result.rows[[*keys, "row", "value"]].merge(
+    rows = result.rows.assign(note=result.rows.get("note", ""))
+    merged = rows[[*keys, "row", "value", "note"]].merge(
         current[[*keys, "value", "upload_id"]], on=keys, how="left", suffixes=("", "_current")
     )
     is_new = merged["value_current"].isna()
@@ -423,6 +424,7 @@ def _count_changes(result: Validated, current: pd.DataFrame, ctx: UploadContext)
             "old": changed["value_current"].astype(float),
             "new": changed["value"].astype(float),
             "old_upload": changed["upload_id"].astype("Int64"),
+            "note": changed["note"].fillna("").astype(str),  # what the city says about the new value
         }
     )
     records = listing.astype(object).where(listing.notna(), None).to_dict("records")

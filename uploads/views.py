@@ -16,13 +16,13 @@ from audit.models import Kind
 from audit.services import record
 from common.spreadsheets import neutralise_row
 from common.times import local_iso
-from indicators.periods import period_label, submission_deadline, today
+from indicators.periods import period_label, quarter_end, submission_deadline, today
 
 from .bounded import OutOfMemory, ReaderCrashed, run_bounded
 from .forms import PeriodForm, UploadForm
 from .handlers import too_large_message
 from .models import Upload
-from .preview import preview_changes
+from .numbers import plain_number
 from .selectors import (
     COMPLETENESS_LABELS,
     completeness_of_year,
@@ -92,7 +92,7 @@ def upload_detail(request, pk):
             "upload": upload,
             "can_confirm": can_confirm,
             "can_enter": can_enter,
-            "changes": preview_changes(upload) if can_confirm else [],
+            "changes": [{**c, "old": plain_number(c["old"]), "new": plain_number(c["new"])} for c in upload.changes],
             "values": values[:VALUES_SHOWN],
             "value_count": values.count(),
             "values_shown": VALUES_SHOWN,
@@ -171,10 +171,13 @@ def template_download(request):
     if not request.GET or not form.is_valid():
         return render(request, "uploads/template_form.html", {"form": form})
     area, year, quarter = form.cleaned_data["area"], form.cleaned_data["year"], form.cleaned_data["quarter"]
-    warning = not_over_warning(year, quarter)
-    if warning and request.GET.get("anyway") != "1":  # said before the file is sent, beside the link that sends it
+    if not_over_warning(year, quarter) and request.GET.get("anyway") != "1":  # said before the file is sent
         query = request.GET.copy()
         query["anyway"] = "1"
+        warning = _(
+            "注意：%(year)s年第%(quarter)s季度尚未结束（%(end)s结束），现在还不能上传该季度的数据："
+            "可先准备，季度结束后再填写全季度累计值并上传。"
+        ) % {"year": year, "quarter": quarter, "end": quarter_end(year, quarter).isoformat()}
         return render(
             request, "uploads/template_form.html", {"form": form, "warning": warning, "anyway": query.urlencode()}
         )

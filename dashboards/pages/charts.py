@@ -71,8 +71,10 @@ def progress_chart(
     *,
     role_of: dict | None = None,
     note: str = "",
+    remarks: dict | None = None,
 ) -> Chart:
-    """Every target of `rows` (one area, or the province) as a progress bar with the 序时进度 marker."""
+    """Every target of `rows` (one area, or the province) as a progress bar with the 序时进度 marker; `remarks`
+    (target id → the city's 备注 beside the value judged) adds a column and a line in the hover."""
     bars = {"labels": [], "ratios": [], "time_shares": [], "statuses": [], "hover": [], "links": []}
     table = []
     for row in rows.itertuples(index=False):
@@ -86,9 +88,12 @@ def progress_chart(
         bars["ratios"].append(None if missing(ratio) else float(ratio))
         bars["time_shares"].append(None if missing(row.time_share) else float(row.time_share))
         bars["statuses"].append(row.shown)
-        bars["hover"].append(hover(f"{target['code']} {target['name']}\n{status_tip(row, target['unit'], labels)}"))
+        remark = (remarks or {}).get(row.target_id, "")
+        tip = f"{target['code']} {target['name']}\n{status_tip(row, target['unit'], labels)}"
+        bars["hover"].append(hover(tip + (f"\n{_('备注')}：{short_name(remark, 60)}" if remark else "")))
         bars["links"].append(href)
-        table.append(_progress_row(row, target, role, href, labels))
+        extra = [cell(remark)] if remarks is not None else []
+        table.append([*_progress_row(row, target, role, href, labels), *extra])
     figure = None
     if bars["labels"]:
         figure = figures.progress_bars(
@@ -99,6 +104,7 @@ def progress_chart(
         )
     columns = [_("编号"), _("目标"), _("状态"), _("实际值"), _("序时进度值"), _("目标值"), _("单位")]
     columns += [_("完成进度"), _("时间进度"), _("距目标差距"), _("逐年完成情况"), _("指标")]
+    columns += [_("备注")] if remarks is not None else []
     return Chart(key, title, figure, columns, table, note=note, legend=legend_for(rows))
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from progress.choices import Status
 from targets.models import Target
+from uploads.selectors import current_notes
 
 from ..filters import Filters, filter_target_ids, quarter_label
 from ..selectors import PlanMeta, progress_series
@@ -42,6 +43,7 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
             labels,
             link,
             note=_("条形为完成进度（已完成距离占基准值到目标值全程的比例），黑色竖线为序时进度；悬停查看计算依据。"),
+            remarks=_remarks(meta, filters, area_id, mine),
         )
     )
     yearly = mine[mine["record"].map(bool)]
@@ -72,6 +74,19 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
     )
     page.context["area_code"] = code
     return page
+
+
+def _remarks(meta: PlanMeta, filters: Filters, area_id: int, mine: pd.DataFrame) -> dict[int, str]:
+    """Target id → the note the city uploaded beside the value the target is judged on (an earlier quarter's, when
+    that value is carried forward), else beside this quarter's value (a seasonal year-to-date figure)."""
+    notes = current_notes(area_ids=[area_id], through=filters.period)
+    out = {}
+    for r in mine.itertuples(index=False):
+        indicator = int(meta.targets.loc[r.target_id, "indicator_id"])
+        periods = [] if missing(r.actual_year) else [(int(r.actual_year), int(r.actual_quarter))]
+        found = (notes.get((area_id, indicator, *p)) for p in [*periods, filters.period])
+        out[int(r.target_id)] = next((n for n in found if n), "")
+    return out
 
 
 def _years(meta: PlanMeta, filters: Filters, name: str, yearly: pd.DataFrame, labels: Labels, link):

@@ -89,8 +89,8 @@ def test_good_values_go_through_preview_and_confirm_to_an_upload_from_the_web(cl
 
     page = client.get(response.url).content.decode()
     assert "网页填报" in page and 'id="confirm-import"' in page
-    preview = page[page.index('id="preview-changes"') :].split("</table>")[0]
-    assert "细颗粒物（PM2.5）平均浓度" in preview and "38 微克/立方米" in preview and "<b>36.5</b>" in preview
+    preview = page[page.index('id="changes"') :].split("</table>")[0]
+    assert "细颗粒物（PM2.5）平均浓度" in preview and ">38<" in preview and "→ 36.5" in preview
     assert Observation.objects.get(is_current=True, indicator__code="pm25", **Q).value == 38  # not yet
 
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -16,6 +16,7 @@ from tests.uploads.conftest import row_of
 from uploads.models import Upload
 from uploads.selectors import template_rows
 from uploads.services import confirm_upload
+from uploads.workbooks import VALUE_COLUMN
 
 pytestmark = pytest.mark.postgres
 
@@ -114,7 +115,12 @@ def test_a_dry_run_lists_each_change_old_to_new_with_the_upload_it_replaces(
         filled_template(shenyang, **Q, values={"pm25": 38.5}), "a.xlsx", user=city_officer, area=shenyang, **Q
     )
     assert first.status == Upload.Status.ACCEPTED and first.changes == []
-    data = filled_template(shenyang, **Q, values={"pm25": 40, "kilns_treated": 812})
+    note = "新增两台炉窑完成治理"
+
+    def write_note(sheet):
+        sheet.cell(row=row_of(sheet, "kilns_treated"), column=VALUE_COLUMN + 1, value=note)
+
+    data = filled_template(shenyang, **Q, values={"pm25": 40, "kilns_treated": 812}, edit=write_note)
     preview = submit(data, "b.xlsx", user=city_officer, area=shenyang, dry_run=True, **Q)
     assert preview.status == Upload.Status.PREVIEWED and preview.rows_changed == 2
     changes = {c["indicator_code"]: c for c in preview.changes}
@@ -122,10 +128,11 @@ def test_a_dry_run_lists_each_change_old_to_new_with_the_upload_it_replaces(
     pm25 = changes["pm25"]
     assert (pm25["old"], pm25["new"], pm25["old_upload"]) == (38.5, 40.0, first.pk)
     assert pm25["area"] == "沈阳市" and pm25["year"] == 2024 and pm25["quarter"] == 2 and pm25["row"] > 3
+    assert changes["kilns_treated"]["note"] == note and pm25["note"] == ""
 
     client.force_login(city_officer)
     page = client.get(reverse("upload_detail", args=[preview.pk])).content.decode()
-    assert "确认导入后将修改的数值" in page and "38.5" in page and "→ 40" in page
+    assert "确认导入后将修改的数值" in page and "38.5" in page and "→ 40" in page and note in page
     assert reverse("upload_detail", args=[first.pk]) in page
     answer = client.get(f"/api/uploads/{preview.pk}/").json()
     assert {c["indicator_code"]: c["old_upload"] for c in answer["changes"]}["pm25"] == first.pk
@@ -153,3 +160,49 @@ def test_a_template_for_a_quarter_not_yet_over_warns_on_the_page_and_in_the_work
     assert "2024年第3季度尚未结束" in book["填报说明"]["A2"].value
     ended = openpyxl.load_workbook(io.BytesIO(client.get(url, {"area": "210100", **Q}).content))
     assert "尚未结束" not in ended["填报表"]["A2"].value  # a quarter that has ended downloads at once, no warning
+
+
+# --- item 12: notes ------------------------------------------------------------------------------------------------
+
+NOTE = "受沙尘天气影响，PM2.5浓度偏高，已启动应急管控"
+
+
+def test_a_note_shows_beside_its_value_on_the_upload_and_the_city_page(
+    plan, city_officer, shenyang, filled_template, submit, client
+):
+    from uploads.selectors import current_notes
+
+    def write_note(sheet):
+        sheet.cell(row=row_of(sheet, "pm25"), column=VALUE_COLUMN + 1, value=NOTE)
+
+    data = filled_template(shenyang, **Q, values={"pm25": 41.5}, edit=write_note)
+    upload = submit(data, "沈阳.xlsx", user=city_officer, area=shenyang, **Q)
+    assert upload.status == Upload.Status.ACCEPTED
+    notes = current_notes(area_ids=[shenyang.pk], through=(2024, 2))
+    assert list(notes.values()) == [NOTE]
+
+    client.force_login(city_officer)
+    detail = client.get(reverse("upload_detail", args=[upload.pk])).content.decode()
+    row = detail[detail.index(NOTE) - 400 : detail.index(NOTE)]
+    assert "41.5" in row  # in the value's own row
+
+    page = client.get(reverse("dash_city", args=["210100"]), {"quarter": "2024Q2"}).content.decode()
+    assert NOTE in page  # the table's 备注 column
+    assert f"备注：{NOTE}" in page  # the line in the progress bar's hover
+
+
+def test_import_upload_dry_run_prints_each_change(
+    plan, city_officer, shenyang, filled_template, submit, tmp_path, capsys
+):
+    from django.core.management import call_command
+
+    first = submit(
+        filled_template(shenyang, **Q, values={"pm25": 38.5}), "a.xlsx", user=city_officer, area=shenyang, **Q
+    )
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(filled_template(shenyang, **Q, values={"pm25": 40}))
+    args = ["--area", "210100", "--year", "2024", "--quarter", "2", "--user", city_officer.username, "--dry-run"]
+    call_command("import_upload", str(path), *args)
+    out = capsys.readouterr().out
+    assert "修改 1" in out
+    assert f"细颗粒物（PM2.5）平均浓度 2024Q2：38.5 → 40 微克/立方米（原值来自第 {first.pk} 号上传）" in out

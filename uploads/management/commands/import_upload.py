@@ -89,6 +89,11 @@ class Command(BaseCommand):
             f"数据行 {upload.rows_total}：新增 {upload.rows_new}，修改 {upload.rows_changed}，"
             f"未变 {upload.rows_unchanged}；错误 {len(upload.errors)}，警告 {len(upload.warnings)}"
         )
+        for change in upload.changes:  # what the import changes (or, a dry run, would change), from what to what
+            source = f"（原值来自第 {change['old_upload']} 号上传）" if change.get("old_upload") else ""
+            what = f"{change['area']} {change['indicator']} {change['year']}Q{change['quarter']}"
+            values = f"{change['old']:.10g} → {change['new']:.10g} {change['unit']}"
+            out.write(f"  [修改] 第{change['row']}行 {what}：{values}{source}")
         for level, issues in (("错误", upload.errors), ("警告", upload.warnings)):
             for issue in issues:
                 where = "".join(
