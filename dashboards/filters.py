@@ -44,6 +44,17 @@ class Filters:
     special_column: int | None = None
     city: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=())
+    opening: tuple[int, int] | None = None  # the quarter a page opens on (default: latest)
+    plan_end: tuple[int, int] | None = None  # the last quarter of the plan period
+
+    @property
+    def default(self) -> tuple[int, int]:
+        return self.opening or self.latest
+
+    @property
+    def after_plan(self) -> bool:
+        """The chosen quarter lies past the plan period: the final assessment."""
+        return self.plan_end is not None and self.period > self.plan_end
 
     @property
     def period(self) -> tuple[int, int]:
@@ -63,7 +74,7 @@ class Filters:
     def params(self, **changes) -> dict[str, str]:
         """The GET parameters of this view (empty ones left out), with `changes` applied (None or "" removes)."""
         values = {
-            "quarter": self.quarter_code if self.period != self.latest else "",
+            "quarter": self.quarter_code if self.period != self.default else "",
             "section": self.section,
             "department": self.department,
             "special_column": "" if self.special_column is None else str(self.special_column),
@@ -79,7 +90,14 @@ class Filters:
         return "?" + urlencode(params) if params else ""
 
     def cache_parts(self) -> tuple:
-        return (self.year, self.quarter, self.section, self.department, self.special_column, self.city, self.extra)
+        return (
+            self.year, self.quarter, self.section, self.department, self.special_column, self.city, self.extra,
+            self.default,
+        )  # fmt: skip
+
+    def at_quarter(self, period: tuple[int, int]) -> str:
+        """This view's link in another quarter (without a parameter for the quarter pages open on)."""
+        return self.query(quarter=None if period == self.default else quarter_code(*period))
 
     def neighbours(self) -> tuple[str | None, str | None]:
         """Links to the previous and next quarter (None at either end of the grid)."""
@@ -88,19 +106,37 @@ class Filters:
             index = quarters.index(self.period)
         except ValueError:
             return None, None
-        previous = self.query(quarter=quarter_code(*quarters[index - 1])) if index > 0 else None
-        following = None
-        if index + 1 < len(quarters):
-            following = self.query(quarter=quarter_code(*quarters[index + 1]))
+        previous = self.at_quarter(quarters[index - 1]) if index > 0 else None
+        following = self.at_quarter(quarters[index + 1]) if index + 1 < len(quarters) else None
         return previous, following
 
 
+def opening_quarter(
+    latest: tuple[int, int], reported: tuple[int, int] | None, plan_end: tuple[int, int] | None
+) -> tuple[int, int]:
+    """The quarter pages open on: the latest with data that lies within the plan period. The grid (`latest`) runs on
+    to the last closed quarter, carrying values forward; past the plan's end it is the final assessment, which a
+    reader chooses rather than lands on."""
+    opening = min(latest, reported or latest)
+    if plan_end is not None:
+        opening = min(opening, plan_end)
+    return max(opening, (FIRST_YEAR, 1))
+
+
 def parse_filters(
-    query, meta: PlanMeta, latest: tuple[int, int], extra: dict[str, Callable[[str], bool]] | None = None
+    query,
+    meta: PlanMeta,
+    latest: tuple[int, int],
+    extra: dict[str, Callable[[str], bool]] | None = None,
+    *,
+    reported: tuple[int, int] | None = None,
 ) -> Filters:
-    """Filters from a QueryDict: the quarter defaults to the latest one with data; a value that does not name a
-    section, department, special column or reporting area is ignored. `extra` validates page-specific parameters."""
-    year, quarter = latest
+    """Filters from a QueryDict: the quarter defaults to the latest one with data within the plan period (`reported`:
+    the latest quarter a value comes from); a value that does not name a section, department, special column or
+    reporting area is ignored. `extra` validates page-specific parameters."""
+    plan_end = meta.plan_end
+    opening = opening_quarter(latest, reported, plan_end)
+    year, quarter = opening
     match = QUARTER_PATTERN.match(query.get("quarter", "").strip())
     if match:
         asked = (int(match.group(1)), int(match.group(2)))
@@ -134,6 +170,8 @@ def parse_filters(
         special_column=special_column,
         city=city,
         extra=tuple(checked),
+        opening=opening,
+        plan_end=plan_end,
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import Q
+from django.db.models import F, Max, Q
 
 from indicators.models import Area, Indicator
 from progress.models import Progress, StatusOverride
@@ -88,6 +88,19 @@ class PlanMeta:
     def reporting_area_ids(self) -> list[int]:
         """The 14 cities and 沈抚示范区, in the plan's order."""
         return [int(i) for i in self.areas.index[self.areas["level"].isin(REPORTING_LEVELS)]]
+
+    @property
+    def plan_end(self) -> tuple[int, int] | None:
+        """The last quarter of the plan period: the latest of the targets' years (a target year or a yearly duty's
+        last year ends with its Q4) and deadlines (their own quarter). None before the plan is loaded."""
+        targets = self.targets
+        if targets.empty:
+            return None
+        years = pd.concat([targets["target_year"], targets["last_year"]]).dropna().astype(int)
+        ends = [(int(y), 4) for y in years.unique()]
+        deadlines = pd.to_datetime(targets["deadline"], errors="coerce").dropna()
+        ends += [(int(d.year), (int(d.month) - 1) // 3 + 1) for d in deadlines.unique()]
+        return max(ends) if ends else None
 
     def area_by_code(self, code: str) -> int | None:
         ids = self.areas.index[self.areas["code"] == code]
@@ -242,6 +255,14 @@ def latest_quarter() -> tuple[int, int] | None:
     """The latest quarter the Progress table holds (one query, on the (year, quarter, status) index)."""
     row = Progress.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
     return (int(row[0]), int(row[1])) if row else None
+
+
+def latest_reported_quarter(latest: tuple[int, int]) -> tuple[int, int] | None:
+    """The latest quarter a judged value comes from: the grid runs on to `latest` carrying each value forward, so the
+    latest quarter's rows name it (one aggregate over that quarter, on the (year, quarter, status) index)."""
+    rows = Progress.objects.filter(year=latest[0], quarter=latest[1])
+    found = rows.aggregate(source=Max(F("actual_year") * 4 + F("actual_quarter") - 1))["source"]
+    return None if found is None else (int(found) // 4, int(found) % 4 + 1)
 
 
 def _frame(progress, overrides) -> pd.DataFrame:

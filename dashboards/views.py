@@ -20,7 +20,7 @@ from . import pages
 from .cache import memoised, versioned
 from .filters import parse_filters
 from .pages import methodology
-from .selectors import area_uploads, latest_quarter, plan_meta
+from .selectors import area_uploads, latest_quarter, latest_reported_quarter, plan_meta
 
 SPLIT = "<!--dash-split-->"
 META_TIMEOUT = 10 * 60
@@ -36,6 +36,12 @@ def _meta():
 
 def _latest():
     return memoised("latest", (), latest_quarter, META_TIMEOUT)
+
+
+def _filters(request, meta, latest, extra=None):
+    """The filters of the request; a page opens on the latest quarter with data within the plan period."""
+    reported = memoised("reported", (latest,), lambda: latest_reported_quarter(latest), META_TIMEOUT)
+    return parse_filters(request.GET, meta, latest, extra, reported=reported)
 
 
 def _own_city(request, **params) -> HttpResponse | None:
@@ -98,6 +104,8 @@ def _respond(
         "live_charts": live_charts,
         "plots": cached["plots"] or bool(live_charts),
         "export_base": export_base,
+        "plan_period": pages.plan_period(_meta(), filters),
+        "path": request.path,
         **(extra or {}),
     }
     return render(request, "dashboards/page.html", context)
@@ -113,7 +121,7 @@ def overview(request):
     meta, latest = _meta(), _latest()
     if latest is None:
         return _no_data(request)
-    filters = parse_filters(request.GET, meta, latest)
+    filters = _filters(request, meta, latest)
 
     def completeness():
         areas, _quarters, grid = completeness_grid(start=filters.period, end=filters.period, today=today())
@@ -145,7 +153,7 @@ def city(request, code: str):
         raise PermissionDenied(_("市级用户只能查看本市的看板。"))
     if latest is None:
         return _no_data(request)
-    filters = parse_filters(request.GET, meta, latest, {"target": lambda v: meta.target_by_code(v) is not None})
+    filters = _filters(request, meta, latest, {"target": lambda v: meta.target_by_code(v) is not None})
     latest_upload, quarter_upload = area_uploads(area_id=area_id, year=filters.year, quarter=filters.quarter)
     uploads = {"latest_upload": latest_upload, "quarter_upload": quarter_upload, "area_id": area_id}
     return _respond(
@@ -165,7 +173,7 @@ def league(request):
     meta, latest = _meta(), _latest()
     if latest is None:
         return _no_data(request)
-    filters = parse_filters(request.GET, meta, latest, {"target": lambda v: meta.target_by_code(v) is not None})
+    filters = _filters(request, meta, latest, {"target": lambda v: meta.target_by_code(v) is not None})
     return _respond(request, "league", filters, (), lambda: pages.league_page(meta, filters))
 
 
@@ -175,7 +183,7 @@ def departments(request):
     meta, latest = _meta(), _latest()
     if latest is None:
         return _no_data(request)
-    filters = parse_filters(request.GET, meta, latest, {"role": lambda v: v == "lead"})
+    filters = _filters(request, meta, latest, {"role": lambda v: v == "lead"})
     return _respond(request, "departments", filters, (), lambda: pages.ranking_page(meta, filters))
 
 
@@ -187,7 +195,7 @@ def department(request, code: str):
         raise Http404(_("没有这个部门。"))
     if latest is None:
         return _no_data(request)
-    filters = parse_filters(request.GET, meta, latest)
+    filters = _filters(request, meta, latest)
     return _respond(request, "department", filters, (code,), lambda: pages.department_page(meta, filters, code))
 
 
@@ -209,7 +217,7 @@ def target(request, code: str):
         raise Http404(_("没有这个目标。"))
     if latest is None:
         return _no_data(request)
-    filters = parse_filters(request.GET, meta, latest)
+    filters = _filters(request, meta, latest)
     return _respond(request, "target", filters, (code,), lambda: pages.target_page(meta, filters, target_id))
 
 
@@ -226,7 +234,7 @@ def city_map(request):
         "colour": lambda v: v in ("status", "gap"),
         "level": lambda v: v == "county",
     }
-    filters = parse_filters(request.GET, meta, latest, extra)
+    filters = _filters(request, meta, latest, extra)
     return _respond(request, "map", filters, (), lambda: pages.map_page(meta, filters))
 
 
@@ -258,7 +266,7 @@ def plan(request):
     years = {str(int(y)) for y in meta.targets["target_year"]}
     latest = _latest() or latest_closed_quarter(today())
     extra = {"area": lambda v: v in by_code, "target_year": lambda v: v in years}
-    filters = parse_filters(request.GET, meta, latest, extra)
+    filters = _filters(request, meta, latest, extra)
     area_id = by_code.get(filters.get("area"), choices[0])
     officer = not user.sees_everything
 
@@ -272,7 +280,7 @@ def plan(request):
 def indicator_index(request):
     """Every indicator, each leading to its page."""
     meta = _meta()
-    filters = parse_filters(request.GET, meta, _latest() or latest_closed_quarter(today()))
+    filters = _filters(request, meta, _latest() or latest_closed_quarter(today()))
     return _respond(request, "indicator_index", filters, (), lambda: pages.indicator_index_page(meta))
 
 
@@ -287,7 +295,7 @@ def indicator_detail(request, code: str):
     own = None if user.sees_everything else user.area_id
     if own is None and not user.sees_everything:
         raise PermissionDenied(_("没有所属地区的账号不能查看看板。"))
-    filters = parse_filters(request.GET, meta, _latest() or latest_closed_quarter(today()))
+    filters = _filters(request, meta, _latest() or latest_closed_quarter(today()))
     if own is not None:
         filters = replace(filters, city="")  # one city's rows: no other city to choose
 

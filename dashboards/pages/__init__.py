@@ -24,6 +24,7 @@ from .labels import Labels
 from .league import league_page
 from .map import map_indicators, map_page
 from .overview import completeness_chart, overview_page
+from .period import plan_period
 from .plan import plan_page
 from .target import target_page
 
@@ -42,6 +43,7 @@ __all__ = [
     "map_page",
     "overview_page",
     "plan_page",
+    "plan_period",
     "ranking_page",
     "target_page",
 ]

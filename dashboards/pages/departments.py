@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from progress.choices import Status
-from progress.rollup import rollup
+from progress.rollup import MEANS, rank_with_ties, rollup
 from targets.models import Responsibility
 
 from .. import figures
@@ -21,7 +21,7 @@ from .charts import count_cells, count_summary, progress_chart, score_band, stat
 from .filter_bar import filter_bar
 from .formatting import hover, missing, pct, short_name, two
 from .frames import counts_of, quarter_rows, rollup_shown, status_counts
-from .labels import Labels, area_name, department_name
+from .labels import Labels, area_name, department_name, place_cell, tied_mark
 
 
 def _department_ranking(meta: PlanMeta, filters: Filters, rows: pd.DataFrame, lead_only: bool) -> pd.DataFrame:
@@ -34,11 +34,14 @@ def _department_ranking(meta: PlanMeta, filters: Filters, rows: pd.DataFrame, le
     mine = rows[(rows["area_id"] == meta.province_id) & rows["target_id"].isin(kept)]
     mapping = held[held["target_id"].isin(kept)][["target_id", "department"]].drop_duplicates()
     if not len(mine) or not len(mapping):
-        return pd.DataFrame(columns=["department", "share", "score", "total", *Status.values])
-    result = rollup(mine.assign(status=mine["shown"]), mapping, "department")
-    result = result[result["total"] > 0].copy()
-    result["share"] = (result[Status.ACHIEVED.value] + result[Status.ON_TRACK.value]) / result["total"]
-    return result.sort_values(["share", "score"], ascending=False, na_position="last")
+        result = pd.DataFrame(columns=["department", "share", "score", *(f"mean_{m}" for m in MEANS), "total"])
+        result = result.assign(**{s: pd.Series(dtype=int) for s in Status.values})
+    else:
+        result = rollup(mine.assign(status=mine["shown"]), mapping, "department")
+        result = result[result["total"] > 0].copy()
+        result["share"] = (result[Status.ACHIEVED.value] + result[Status.ON_TRACK.value]) / result["total"]
+    order = [("share", False), ("score", False), ("mean_progress_ratio", False), ("mean_gap_share", True)]
+    return rank_with_ties(result, order)
 
 
 def ranking_page(meta: PlanMeta, filters: Filters) -> Page:
@@ -48,13 +51,13 @@ def ranking_page(meta: PlanMeta, filters: Filters) -> Page:
     result = _department_ranking(meta, filters, rows, lead_only)
     page = Page(_("部门排名"))
     bars, table = figures.RankingBars(), []
-    for rank, r in enumerate(result.itertuples(index=False), start=1):
+    for r in result.itertuples(index=False):
         name = department_name(meta, r.department, labels)
         link = reverse("dash_department", args=[r.department]) + filters.query(role=None)
         counts = counts_of(r)
         good = counts[Status.ACHIEVED] + counts[Status.ON_TRACK]
         bars.add(
-            label=f"{rank}. {name}",
+            label=f"{r.rank}. {name}{tied_mark(r)}",
             value=float(r.share),
             colour=score_band(r.score)[0],
             text=f"{pct(r.share)}（{good}/{int(r.total)}）",
@@ -63,7 +66,7 @@ def ranking_page(meta: PlanMeta, filters: Filters) -> Page:
         )
         table.append(
             [
-                cell(rank, "num"),
+                place_cell(r),
                 cell(name, href=link),
                 cell(pct(r.share), "num"),
                 *count_cells(counts),
@@ -76,7 +79,10 @@ def ranking_page(meta: PlanMeta, filters: Filters) -> Page:
         axis = _("达标或按序时推进的目标占比")
         figure = figures.ranking_bars(**bars.series(), axis_title=axis, tickformat=".0%", axis_range=[0, 1.15])
     columns = [_("名次"), _("部门"), _("占比"), *labels.status_columns(), _("合计"), _("得分")]
-    note = _("按全省状态统计每个部门牵头或配合的目标（可只看牵头）；颜色为平均得分的评级，同占比时按得分排序。")
+    note = _(
+        "按全省状态统计每个部门牵头或配合的目标（可只看牵头）；颜色为平均得分的评级，"
+        "同占比时依次按得分、平均完成进度、平均差距占比排序，仍相同者名次并列。"
+    )
     page.charts.append(Chart("ranking", _("各部门目标达标或按序时推进的比例"), figure, columns, table, note=note))
     roles = [("", _("牵头和配合"), not lead_only), ("lead", _("只看牵头"), lead_only)]
     page.context["filters"] = filter_bar(
@@ -118,7 +124,7 @@ def department_page(meta: PlanMeta, filters: Filters, code: str) -> Page:
     page.charts.append(_cities_behind(meta, filters, rows, kept, code, labels))
 
     ranking = _department_ranking(meta, filters, rows, lead_only=False)
-    position = [i for i, d in enumerate(ranking["department"].tolist(), start=1) if d == code]
+    position = ranking.loc[ranking["department"] == code, "rank"].tolist()
     page.context["rank"] = {"position": position[0] if position else None, "of": len(ranking)}
     page.context["lead_count"] = sum(1 for t in kept if roles[t] == Responsibility.Role.LEAD)
     page.context["cooperating_count"] = sum(1 for t in kept if roles[t] == Responsibility.Role.COOPERATING)

@@ -185,3 +185,15 @@ def group_label(meta: PlanMeta, group: str) -> str:
     if row["theme"]:
         return str(Section.Theme(row["theme"]).label)
     return row["title"]
+
+
+def tied_mark(row) -> str:
+    """After a name on a ranking's bar: （并列） where the place is shared (rank_with_ties), else nothing."""
+    return _("（并列）") if row.tied else ""
+
+
+def place_cell(row) -> Cell:
+    """A place in a ranking's table: "3", or "3 并列" where it is shared (text then, in the table and its CSV)."""
+    if row.tied:
+        return cell(f"{row.rank} " + _("并列"), "num tied")
+    return cell(row.rank, "num")

@@ -14,12 +14,21 @@ from progress.selectors import year_strip
 from .. import figures
 from ..filters import Filters, filter_target_ids
 from ..selectors import PlanMeta
-from .cells import Cell, Chart, Page, cell
+from .cells import Chart, Page, cell
 from .charts import count_cells, count_summary, legend_for, score_band
 from .filter_bar import filter_bar, target_options
 from .formatting import hover, missing, num, num_marked, two
 from .frames import counts_of, quarter_rows, rollup_shown
-from .labels import Labels, approved_of, area_name, indicator_cell, status_cell, status_tip
+from .labels import (
+    Labels,
+    approved_of,
+    area_name,
+    indicator_cell,
+    place_cell,
+    status_cell,
+    status_tip,
+    tied_mark,
+)
 
 
 def league_page(meta: PlanMeta, filters: Filters) -> Page:
@@ -51,20 +60,6 @@ def league_page(meta: PlanMeta, filters: Filters) -> Page:
     return page
 
 
-def _place(r) -> str:
-    """A city's place in the ranking, marked 并列 where it shares it."""
-    return f"{r.rank} " + _("并列") if r.tied else str(r.rank)
-
-
-def _tied(r) -> str:
-    return _("（并列）") if r.tied else ""
-
-
-def _place_cell(r) -> Cell:
-    # A shared place is text, not a number, in the table and its CSV: "3 并列" says more than a bare 3.
-    return cell(_place(r), "num" if not r.tied else "num tied")
-
-
 def _city_link(meta: PlanMeta, filters: Filters, area_id: int, target: str | None = None) -> str:
     extra = {"target": target} if target else {}
     return reverse("dash_city", args=[meta.areas.loc[area_id, "code"]]) + filters.query(city=None, **extra)
@@ -87,7 +82,7 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
         status = Status(r.shown)
         link = _city_link(meta, filters, r.area_id, target["code"]) + "#series"
         bars.add(
-            label=f"{r.rank}. {name}{_tied(r)} {status.symbol}" + (" ◀" if r.area_id == highlight else ""),
+            label=f"{r.rank}. {name}{tied_mark(r)} {status.symbol}" + (" ◀" if r.area_id == highlight else ""),
             value=None if missing(r.schedule_ratio) else float(r.schedule_ratio),
             colour=status.colour,
             text=f"{labels.status_text(r)} {two(r.schedule_ratio)}".strip(),
@@ -96,7 +91,7 @@ def _one_target(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, target_id:
         )
         table.append(
             [
-                _place_cell(r),
+                place_cell(r),
                 cell(name, "hl" if r.area_id == highlight else "", href=link),
                 status_cell(r, target["unit"], labels),
                 cell(two(r.schedule_ratio), "num"),
@@ -142,7 +137,7 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
         counts = counts_of(r)
         score = _("得分：%(s)s（%(b)s）") % {"s": two(r.score), "b": band}
         bars.add(
-            label=f"{r.rank}. {name}{_tied(r)}" + (" ◀" if area_id == highlight else ""),
+            label=f"{r.rank}. {name}{tied_mark(r)}" + (" ◀" if area_id == highlight else ""),
             value=None if missing(r.score) else float(r.score),
             colour=colour,
             text=f"{two(r.score)} {band}",
@@ -151,7 +146,7 @@ def _overall(meta: PlanMeta, filters: Filters, mine: pd.DataFrame, n_targets: in
         )
         table.append(
             [
-                _place_cell(r),
+                place_cell(r),
                 cell(name, "hl" if area_id == highlight else "", href=bars.links[-1]),
                 cell(two(r.score), "num"),
                 cell(band),

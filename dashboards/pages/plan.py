@@ -144,7 +144,7 @@ def _linker(meta: PlanMeta, filters: Filters, area_id: int, officer: bool):
     """Where a commitment leads: its target's page (for the chosen city where one is chosen); for a city officer,
     their city's page for that target."""
     code = meta.areas.loc[area_id, "code"]
-    quarter = {"quarter": filters.quarter_code} if filters.period != filters.latest else {}
+    quarter = {"quarter": filters.quarter_code} if filters.period != filters.default else {}
     params = {**quarter, **({"city": code} if area_id in meta.reporting_area_ids else {})}
     query = "?" + urlencode(params) if params else ""
     city_page = reverse("dash_city", args=[code])

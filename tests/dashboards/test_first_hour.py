@@ -44,3 +44,28 @@ def test_the_league_breaks_equal_scores_by_progress_then_gap_and_marks_the_place
     assert "（并列）" in html  # on the bars' labels too
     province_client.cookies["django_language"] = "en"
     assert ">2 tied</td>" in province_client.get(reverse("dash_league")).content.decode()
+
+
+def test_the_pages_open_on_the_latest_quarter_of_the_plan_period_and_say_when_it_has_ended(
+    province_client, synthetic_progress
+):
+    synthetic_progress(cities=3, quarters=[(2025, 3), (2025, 4), (2026, 1)])
+    html = province_client.get(reverse("dash_overview")).content.decode()
+    assert '<option value="2025Q4" selected>' in html  # the plan's 2025 targets: its period ends with 2025 Q4
+    assert '<option value="2026Q1">' in html and 'rel="next"' in html  # the later quarter one click away
+    assert "规划期已结束" not in html
+    after = province_client.get(reverse("dash_league"), {"quarter": "2026Q1"}).content.decode()
+    assert "规划期已结束 · 终期评估" in after
+    assert 'href="/dashboard/league/?quarter=2025Q4"' not in after  # the plan's end is the default: no parameter
+    assert '<a href="/dashboard/league/">查看规划期末（2025年第4季度）</a>' in after
+    province_client.cookies["django_language"] = "en"
+    english = province_client.get(reverse("dash_overview"), {"quarter": "2026Q1"}).content.decode()
+    assert "Plan period ended · final assessment" in english
+
+
+def test_the_pages_open_on_the_latest_quarter_a_value_comes_from(province_client, synthetic_progress):
+    synthetic_progress(cities=3, quarters=[(2024, 4), (2025, 1), (2025, 2)])
+    # The grid reaches 2025 Q2, but nothing was reported after 2025 Q1: its values are carried forward.
+    Progress.objects.filter(year=2025, quarter=2).exclude(actual_year=None).update(actual_year=2025, actual_quarter=1)
+    html = province_client.get(reverse("dash_overview")).content.decode()
+    assert '<option value="2025Q1" selected>' in html and '<option value="2025Q2">' in html
