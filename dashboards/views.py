@@ -13,10 +13,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.periods import latest_closed_quarter, today
+from progress import pending
 from uploads.selectors import completeness_grid
 
 from . import pages
-from .cache import memoised, versioned
+from .cache import latest_or_build, memoised, versioned
 from .filters import parse_filters
 from .pages import methodology
 from .selectors import area_uploads, latest_quarter, plan_meta
@@ -85,7 +86,7 @@ def _respond(
         html = render_to_string(f"dashboards/{name}.html", context)
         return {"title": page.title, "html": html, "plots": 'data-figure="' in html}
 
-    cached = versioned(f"html:{name}", (*key, request.path), body)
+    cached, fresh = latest_or_build(f"html:{name}", (*key, request.path), body)
     top, _split, main = cached["html"].partition(SPLIT)
     context = {
         "title": cached["title"],
@@ -94,6 +95,7 @@ def _respond(
         "live_charts": live_charts,
         "plots": cached["plots"] or bool(live_charts),
         "export_base": export_base,
+        "updating": not fresh or pending.is_waiting(),
         **(extra or {}),
     }
     return render(request, "dashboards/page.html", context)
