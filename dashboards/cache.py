@@ -1,5 +1,11 @@
 """The dashboards' cache: every entry is keyed by progress_version(), which each recompute bumps, so a recompute
-invalidates every figure without anyone deleting a key."""
+invalidates every figure without anyone deleting a key.
+
+A rendered page is kept apart (`latest_or_build`): under one key per page and filters, with the version it was built
+under. When a recompute bumps the version, one request (the one that takes the rebuild lock) builds the page again
+while every other request is served the page as it was, marked as being updated, instead of all of them rebuilding
+it from the database at once while the recompute still loads it. A page is thus never older than the last completed
+recompute for longer than one rebuild (REBUILD_LOCK bounds a rebuilder that died)."""
 
 import hashlib
 import threading
@@ -32,6 +38,29 @@ def versioned(name: str, parts: tuple, build, timeout: int = TIMEOUT):
         value = build()
         cache.set(key, value, timeout)
     return value
+
+
+REBUILD_LOCK = 30  # seconds: longer than any page takes to build, shorter than gunicorn's timeout of 60
+
+
+def latest_or_build(name: str, parts: tuple, build, timeout: int = TIMEOUT) -> tuple[object, bool]:
+    """(value, fresh): build() cached for (name, parts) under the current progress version; or, when an earlier
+    version's value is kept and another request is already rebuilding it, that earlier value with fresh False."""
+    digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+    key, version = f"dash:{name}:latest:{LAYOUT}:{digest}", progress_version()
+    entry = cache.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1], True
+    lock = key + ":rebuilding"
+    if entry is not None and not cache.add(lock, 1, REBUILD_LOCK):
+        return entry[1], False
+    try:
+        value = build()
+        cache.set(key, (version, value), timeout)  # under the version read before building: a bump meanwhile rebuilds
+    finally:
+        if entry is not None:
+            cache.delete(lock)
+    return value, True
 
 
 _memo: dict[str, tuple[float, object]] = {}

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from indicators.localized import english
 from indicators.periods import latest_closed_quarter, today
+from progress import pending
 from uploads.selectors import completeness_grid
 
 from . import pages
-from .cache import memoised, versioned
+from .cache import latest_or_build, memoised, versioned
 from .filters import parse_filters
 from .pages import methodology
 from .selectors import area_uploads, latest_quarter, latest_reported_quarter, plan_meta
@@ -95,7 +96,7 @@ def _respond(
         html = render_to_string(f"dashboards/{name}.html", context)
         return {"title": page.title, "html": html, "plots": 'data-figure="' in html}
 
-    cached = versioned(f"html:{name}", (*key, request.path), body)
+    cached, fresh = latest_or_build(f"html:{name}", (*key, request.path), body)
     top, _split, main = cached["html"].partition(SPLIT)
     context = {
         "title": cached["title"],
@@ -106,6 +107,7 @@ def _respond(
         "export_base": export_base,
         "plan_period": pages.plan_period(_meta(), filters),
         "path": request.path,
+        "updating": not fresh or pending.is_waiting(),
         **(extra or {}),
     }
     return render(request, "dashboards/page.html", context)

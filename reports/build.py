@@ -14,7 +14,7 @@ from uploads.models import Upload
 
 from . import changes
 from .scope import ReportScope
-from .tables import Figures, build_figures, detail_table, provenance_table, summary_tables
+from .tables import Figures, build_figures, detail_table, provenance_table, summary_tables, yearly_table
 
 TITLE = "辽宁省深入打好污染防治攻坚战实施方案目标进度报告"
 
@@ -58,6 +58,7 @@ def assemble(scope: ReportScope, *, progress=None) -> Report:
         tables = [
             *summary_tables(figures),
             detail_table(figures, scope),
+            yearly_table(figures, scope),
             provenance_table(figures),
         ]
         tell(0.4, "整理变更记录")

@@ -14,6 +14,7 @@ from common.times import local_iso
 
 from .build import TITLE, Report
 from .charts import status_bars
+from .tables import YEARLY_TABLE
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page otherwise
 UNAPPROVED_MARK = "※"
@@ -71,6 +72,16 @@ def _detail(report: Report) -> Table:
     return Table(table.name, table.title, columns, frame)
 
 
+def _yearly(table: Table) -> tuple[str, list[str], list[list[str]]]:
+    """The yearly duties year by year for print: the code with the name and unit, the value against the target."""
+    frame = table.frame.copy()
+    frame["target_name"] = frame["target_code"] + " " + frame["target_name"] + "（" + frame["unit"] + "）"
+    keys = ["target_name", "area_name", "year", "state", "value", "target", "expected", "deadline"]
+    headers, rows = cells(Table(table.name, table.title, table.columns, frame), keys)
+    headers[0] = "目标（单位）"
+    return table.title, headers, rows
+
+
 def _uploads_used(report: Report) -> Table:
     """The uploads the figures come from, once each, with how many figures rest on each."""
     provenance = next(t for t in report.tables if t.name == "数据来源")
@@ -123,6 +134,7 @@ def render_html(report: Report) -> str:
             "summaries": sections,
             "detail": cells(_detail(report), DETAIL_COLUMNS),
             "detail_widths": DETAIL_WIDTHS,
+            "yearly": _yearly(by_name[YEARLY_TABLE]),
             "later": [(t.title, *cells(t)) for t in later],
             "marks": {"unapproved": UNAPPROVED_MARK, "override": OVERRIDE_MARK},
         },

@@ -9,7 +9,9 @@ from django.db.models import Q
 
 from common.tabular import INTEGER, NUMBER, TIME, Column, Table
 from indicators.models import Area
+from progress.choices import YearState
 from progress.models import BaselineSource, Progress, ProjectionStatus, Status, StatusOverride
+from progress.selectors import yearly_records
 from targets.models import Responsibility, Section
 from uploads.approval import approval_units, approved_frame
 from uploads.models import Observation, Upload
@@ -259,6 +261,50 @@ def provenance_table(figures: Figures) -> Table:
         Column("derived_from", "汇总城市数", INTEGER, width=8),
     ]
     return Table("数据来源", "每个数值的来源：观测值、上传文件与审核", columns, frame)
+
+
+YEARLY_TABLE = "年度任务逐年情况"
+
+
+def yearly_table(figures: Figures, scope: ReportScope) -> Table:
+    """Each duty the plan sets every year (每年…), year by year: one row per target × area × year so far, with the
+    year's verdict as it stands at the report's quarter (docs/progress.md §15), its value, target and deadline. One
+    query (progress.selectors.yearly_records)."""
+    rows = figures.rows
+    records = yearly_records(
+        year=scope.year,
+        quarter=scope.quarter,
+        target_ids=rows["target_id"].unique().tolist(),
+        area_ids=rows["area_id"].unique().tolist(),
+    )
+    years = pd.DataFrame.from_records(
+        [
+            (target_id, area_id, y.year, y.state, y.value, y.target, y.expected, y.deadline.isoformat())
+            for (target_id, area_id), record in records.items()
+            for y in record
+        ],
+        columns=["target_id", "area_id", "year", "state", "value", "target", "expected", "deadline"],
+    )
+    keys = ["target_id", "area_id", "target_code", "target_name", "unit", "area_code", "area_name"]
+    frame = rows[[*keys, "target_order", "area_order"]].merge(years, on=["target_id", "area_id"])
+    frame = frame.sort_values(["target_order", "area_order", "area_code", "year"], kind="stable")
+    frame["expected"] = frame["expected"].where(frame["state"] == YearState.NOT_DUE)  # the target once due
+    frame["state"] = frame["state"].map(labels(YearState)).fillna("未计算")
+    columns = [
+        Column("target_code", "目标编号", width=10),
+        Column("target_name", "目标名称", width=28),
+        Column("area_code", "区划代码", width=9),
+        Column("area_name", "地区", width=10),
+        Column("year", "年份", INTEGER, width=7),
+        Column("state", "本年完成情况", width=10),
+        Column("value", "本年实际值（按单位列）", NUMBER),
+        Column("target", "本年目标值（按单位列）", NUMBER),
+        Column("expected", "序时进度值（未到期年份）", NUMBER),
+        Column("unit", "单位", width=10),
+        Column("deadline", "本年期限", width=11),
+    ]
+    note = "每年的任务逐年评估，每一年只看当年（截至期限）的报送值；过了期限仍未完成或未报送的年份计为未完成。"
+    return Table(YEARLY_TABLE, "每年的任务：逐年完成情况", columns, frame.reset_index(drop=True), note=note)
 
 
 def _status_counts(rows: pd.DataFrame, key: str, order: list) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from progress.models import Progress
+from progress.pending import mark_waiting
 from reports.signals import report_requested
 from targets.models import Target, TargetAreaValue
 from targets.signals import plan_changed
@@ -26,7 +27,9 @@ def queue_processing(sender, upload_id: int, **kwargs):
 
 @receiver(observations_changed)
 def queue_recompute(sender, area_ids: list[int], indicator_ids: list[int], **kwargs):
-    """A short wait lets the uploads accepted meanwhile share one recompute (progress.pending)."""
+    """A short wait lets the uploads accepted meanwhile share one recompute (progress.pending); until it has run the
+    pages say their figures are being updated."""
+    mark_waiting()
     recompute_after_uploads_task.apply_async(countdown=settings.PROGRESS_RECOMPUTE_DELAY)
 
 

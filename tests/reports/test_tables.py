@@ -87,8 +87,8 @@ def test_a_formula_in_an_uploaded_note_comes_out_as_text_in_the_xlsx_and_the_csv
     write_csv_zip(report.all_tables(), out)
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
-        assert names[0] == "01-封面.csv" and "06-数据来源.csv" in names
-        text = archive.read("06-数据来源.csv")
+        assert names[0] == "01-封面.csv" and "07-数据来源.csv" in names
+        text = archive.read("07-数据来源.csv")
     assert text.startswith("\ufeff".encode())
     decoded = text.decode("utf-8-sig")
     assert "'=HYPERLINK(" in decoded and ',"=HYPERLINK' not in decoded and ",=HYPERLINK" not in decoded
