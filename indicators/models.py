@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .localized import localized
+
 
 class AreaQuerySet(models.QuerySet):
     def province(self) -> "Area":
@@ -39,7 +41,7 @@ class Area(models.Model):
         verbose_name_plural = _("地区")
 
     def __str__(self):
-        return self.name
+        return localized(self)  # in the page's language: every form's list of areas
 
     @property
     def is_reporting_unit(self) -> bool:
@@ -99,4 +101,4 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.unit}）"
+        return f"{localized(self)}（{localized(self, 'unit')}）"
