@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .units import counts_whole
+from .localized import localized
 
 
 class AreaQuerySet(models.QuerySet):
@@ -41,7 +42,7 @@ class Area(models.Model):
         verbose_name_plural = _("地区")
 
     def __str__(self):
-        return self.name
+        return localized(self)  # in the page's language: every form's list of areas
 
     @property
     def is_reporting_unit(self) -> bool:
@@ -101,7 +102,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.unit}）"
+        return f"{localized(self)}（{localized(self, 'unit')}）"
 
     @property
     def whole_numbers(self) -> bool:

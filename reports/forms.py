@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.localized import localized
 from indicators.models import Area
 from indicators.periods import latest_closed_quarter
 from targets.models import Department, Section, SpecialColumn
@@ -33,13 +34,14 @@ class ReportForm(forms.Form):
         if not self.is_bound:
             self.initial["year"], self.initial["quarter"] = latest_closed_quarter()
         if user.sees_everything:
-            areas = [("", _("全省"))] + [(a.code, a.name) for a in Area.objects.reporting()]
+            areas = [("", _("全省"))] + [(a.code, localized(a)) for a in Area.objects.reporting()]
         else:
-            areas = [(user.area.code, user.area.name)]
+            areas = [(user.area.code, localized(user.area))]
         self.fields["area"].choices = areas
-        self.fields["department"].choices = [("", _("全部")), *Department.objects.values_list("code", "name")]
+        departments = [(d.code, localized(d)) for d in Department.objects.all()]
+        self.fields["department"].choices = [("", _("全部")), *departments]
         self.fields["section"].choices = [("", _("全部"))] + [
-            (s.code, f"{s.code} {s.title}") for s in Section.objects.exclude(kind=Section.Kind.PART)
+            (s.code, str(s)) for s in Section.objects.exclude(kind=Section.Kind.PART)
         ]
         self.fields["special_column"].choices = [("", _("全部"))] + [
             (str(c.number), str(c)) for c in SpecialColumn.objects.all()

@@ -66,6 +66,13 @@ class GeneratedReport(models.Model):
         return f"{self.parameters['year']}年第{self.parameters['quarter']}季度"
 
     @property
+    def scope_name(self) -> str:
+        """The scope as a page shows it (scope_label keeps it as the report's cover wrote it, in Chinese)."""
+        from .scope import ReportScope
+
+        return ReportScope.from_dict(self.parameters).describe_in_page_language()
+
+    @property
     def is_ready(self) -> bool:
         return self.status == self.Status.DONE
 

@@ -3,6 +3,9 @@ section or a special column. Parsed from plain values by every door (page, API, 
 
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext as _
+
+from indicators.localized import english, localized
 from indicators.models import Area
 from indicators.periods import latest_closed_quarter, period_label
 from targets.models import Department, Responsibility, Section, SpecialColumn, Target
@@ -36,7 +39,7 @@ class ReportScope:
         return period_label(self.year, self.quarter)
 
     def describe(self) -> str:
-        """The scope in words, for the cover and every page of the PDF."""
+        """The scope in words, for the cover and every page of the PDF (which are Chinese)."""
         parts = []
         if self.area:
             parts.append(Area.objects.get(code=self.area).name)
@@ -48,6 +51,22 @@ class ReportScope:
         if self.section:
             section = Section.objects.get(code=self.section)
             parts.append(f"{section.code} {section.title}")
+        if self.special_column:
+            column = SpecialColumn.objects.get(number=self.special_column)
+            parts.append(f"专栏{column.number} {column.title}")
+        return " · ".join(parts)
+
+    def describe_in_page_language(self) -> str:
+        """The scope in words as a page shows it: in English with the plan's English names."""
+        if not english():
+            return self.describe()
+        area = Area.objects.get(code=self.area) if self.area else Area.objects.province()
+        parts = [localized(area) if self.area else _("%(name)s（全省）") % {"name": localized(area)}]
+        if self.department:
+            name = localized(Department.objects.get(code=self.department))
+            parts.append((_("%(name)s牵头") if self.lead_only else _("%(name)s牵头及配合")) % {"name": name})
+        if self.section:
+            parts.append(str(Section.objects.get(code=self.section)))
         if self.special_column:
             parts.append(str(SpecialColumn.objects.get(number=self.special_column)))
         return " · ".join(parts)

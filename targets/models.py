@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators.localized import localized
+
 from .choices import YEARLY_COMPARATORS, Comparator, Recurrence, Scope
 
 # A day of the year as the plan dates a yearly duty (每年9月底前 → 09-30).
@@ -47,7 +49,7 @@ class Section(models.Model):
         verbose_name_plural = _("章节")
 
     def __str__(self):
-        return f"{self.code} {self.title}"
+        return f"{self.code} {localized(self, 'title')}"
 
     @property
     def depth(self) -> int:
@@ -76,7 +78,7 @@ class Department(models.Model):
         verbose_name_plural = _("责任部门")
 
     def __str__(self):
-        return self.name
+        return localized(self)
 
 
 class Measure(models.Model):
@@ -100,7 +102,7 @@ class Measure(models.Model):
         verbose_name_plural = _("任务段落")
 
     def __str__(self):
-        return f"{self.code} {self.title}"
+        return f"{self.code} {localized(self, 'title')}"
 
 
 class Responsibility(models.Model):
@@ -135,7 +137,7 @@ class SpecialColumn(models.Model):
         verbose_name_plural = _("专栏")
 
     def __str__(self):
-        return f"专栏{self.number} {self.title}"
+        return _("专栏%(number)s %(title)s") % {"number": self.number, "title": localized(self, "title")}
 
 
 class Project(models.Model):
@@ -157,7 +159,7 @@ class Project(models.Model):
         verbose_name_plural = _("重点工程")
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {localized(self)}"
 
 
 class Target(models.Model):
@@ -249,7 +251,7 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {localized(self)}"
 
     @property
     def comparator_symbol(self) -> str:
@@ -263,15 +265,23 @@ class Target(models.Model):
     def value_display(self) -> str:
         """The commitment in a few characters: ≤ 34 微克/立方米, ↓ 15%, ✓ 2022-06-30; a yearly duty ≥ 2 次（每年）,
         ✓ 09-30（每年）."""
+        return self._goal(self.unit)
+
+    @property
+    def value_display_local(self) -> str:
+        """value_display with the unit in the page's language (≤ 34 µg/m³ in English)."""
+        return self._goal(localized(self, "unit"))
+
+    def _goal(self, unit: str) -> str:
         if self.is_yearly:
             goal = f"✓ {self.deadline_in_year or '12-31'}" if self.comparator == self.Comparator.DONE_BY else None
-            return _("%(goal)s（每年）") % {"goal": goal or f"{self.comparator_symbol} {self.value:g} {self.unit}"}
+            return _("%(goal)s（每年）") % {"goal": goal or f"{self.comparator_symbol} {self.value:g} {unit}"}
         if self.comparator == self.Comparator.DONE_BY:
             return f"✓ {self.deadline:%Y-%m-%d}"
         value = f"{self.value:g}"
         if self.comparator == self.Comparator.REDUCE_PCT:
             return f"↓ {value}%"
-        return f"{self.comparator_symbol} {value} {self.unit}"
+        return f"{self.comparator_symbol} {value} {unit}"
 
     def clean(self):
         """A yearly duty's rules that the database constraints cannot state (load_plan's checker states them too)."""

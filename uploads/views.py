@@ -16,6 +16,7 @@ from audit.models import Kind
 from audit.services import record
 from common.spreadsheets import neutralise_row
 from common.times import local_iso
+from indicators.localized import period_name
 from indicators.periods import period_label, quarter_end, submission_deadline, today
 
 from .bounded import OutOfMemory, ReaderCrashed, run_bounded
@@ -207,7 +208,7 @@ def completeness(request):
         "uploads/completeness.html",
         {
             "rows": rows,
-            "quarters": [(y, q, period_label(y, q)) for y, q in quarters],
+            "quarters": [(y, q, period_name(y, q)) for y, q in quarters],
             "year": year,
             "years": years,
             "legend": legend,

@@ -212,10 +212,10 @@ def _values_table(meta: PlanMeta, values: pd.DataFrame, unit: str, own_area_id, 
                     cell(exact(r.value), "num"),
                     cell(unit),
                     cell(f"#{int(r.upload_id)}", "code", href=link),
-                    cell(r.file_name),
-                    cell(who.strip() or r.username),
+                    cell(r.file_name, "typed"),  # what people typed: marked Chinese
+                    cell(who.strip() or r.username, "typed"),
                     cell(local_iso(r.uploaded_at)),
-                    cell(r.note),
+                    cell(r.note, "typed"),
                 ]
             )
     columns = [

@@ -3,6 +3,8 @@ request's language, and the tip that shows the inputs a status was computed from
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -16,6 +18,8 @@ from ..filters import quarter_label
 from ..selectors import PlanMeta
 from .cells import Cell, cell
 from .formatting import missing, num, num_marked, pct, signed, two
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 class Labels:
@@ -47,7 +51,7 @@ def status_tip(row, unit: str, labels: Labels) -> str:
     lines = []
     if row.override_status:
         lines.append(_("人工认定：%(status)s") % {"status": labels.status[row.override_status]})
-        lines.append(_("认定理由：%(reason)s") % {"reason": row.override_reason})
+        lines.append(_("认定理由：%(reason)s") % {"reason": typed_text(row.override_reason, labels)})
         lines.append(_("计算状态：%(status)s") % {"status": labels.status[row.status]})
     else:
         lines.append(_("状态：%(status)s") % {"status": labels.status[row.status]})
@@ -95,6 +99,14 @@ def approved_of(row) -> bool:
 
 def unapproved_legend() -> str:
     return _("※ 数据尚未经省级审核")
+
+
+def typed_text(text: str, labels: Labels) -> str:
+    """What a person typed, in a tip: a tooltip cannot say which language a piece of it is in, so an English page
+    says where the Chinese text can be read instead of showing it unmarked."""
+    if labels.english and HAN.search(text or ""):
+        return _("（以中文填写，见中文界面）")
+    return text
 
 
 def year_lines(row, labels: Labels) -> list[str]:

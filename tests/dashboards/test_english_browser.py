@@ -1,0 +1,220 @@
+"""The whole site in English, in a real headless Chromium: switch the language with the site's own switcher, then walk
+every page a provincial user, an auditor and a city officer can open, and find no Chinese character in what a reader
+sees (text, titles, tooltips, placeholders, option texts, Plotly's SVG text and the hovers in each figure's spec)
+outside elements marked lang="zh" (the plan's own sentences, names people typed). One screenshot per page goes to
+tests/screenshots/en-<page>.png."""
+
+import json
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import TestCase
+
+from tests.dashboards.conftest import store_demo_progress
+from tests.dashboards.test_browser import SCREENSHOTS, Watched, chromium  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.browser
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# Every piece of text a reader can meet that lies outside an element marked lang="zh": text nodes (SVG text included),
+# the page's title, and the attributes that show as tooltips, labels and placeholders.
+CHINESE_OUTSIDE_ZH = r"""() => {
+  const han = /[\u4e00-\u9fff]/;
+  const found = [];
+  const note = (where, text) => { if (han.test(text)) found.push(`${where}: ${text.trim().slice(0, 80)}`); };
+  note("title", document.title);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, template, [lang="zh"]')) continue;
+    note("text", node.textContent);
+  }
+  for (const el of document.body.querySelectorAll("[title], [aria-label], [placeholder], [alt], input[value]")) {
+    if (el.closest('[lang="zh"]')) continue;
+    for (const name of ["title", "aria-label", "placeholder", "alt"]) {
+      if (el.hasAttribute(name)) note(name, el.getAttribute(name));
+    }
+    if (el.matches("input[type=submit], input[type=button]")) note("value", el.value);
+  }
+  return found;
+}"""
+
+
+def figure_strings(page) -> list[str]:
+    """Chinese strings inside the figures' specs: hover texts, legends and axis titles Plotly draws only on demand."""
+    found = []
+    for spec in page.locator("script[type='application/json'][id$='-data']").all_text_contents():
+        stack = [json.loads(spec)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and HAN.search(item):
+                found.append(f"figure: {item[:80]}")
+    return found
+
+
+class EnglishWalk:
+    def __init__(self, browser, base_url: str, who: str):
+        self.browser = Watched(browser, base_url)
+        self.who = who
+        self.offences: dict[str, list[str]] = {}
+
+    def sign_in_in_english(self, username: str) -> None:
+        page = self.browser.page
+        page.goto(f"{self.browser.base_url}/accounts/login/")
+        # The same walk finds Chinese on the Chinese page: the check can fail.
+        assert any("text:" in found for found in page.evaluate(CHINESE_OUTSIDE_ZH))
+        with page.expect_navigation():
+            page.select_option("select[name=language]", "en")
+        assert page.locator("html").get_attribute("lang") == "en"
+        self.look("login")
+        self.browser.login(username, "pw-for-tests-1")
+
+    def visit(self, name: str, path: str, status: int = 200) -> None:
+        response = self.browser.page.goto(self.browser.base_url + path)
+        assert response.status == status, f"{self.who} {path}: HTTP {response.status}"
+        self.browser.page.wait_for_load_state("load")
+        if self.browser.page.locator(".plot[data-figure]").count():
+            self.browser.check_charts()
+        self.look(name)
+
+    def look(self, name: str) -> None:
+        page = self.browser.page
+        found = page.evaluate(CHINESE_OUTSIDE_ZH) + figure_strings(page)
+        if found:
+            self.offences[f"{self.who} {name} ({page.url})"] = list(dict.fromkeys(found))
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"en-{name}.png"), full_page=True)
+
+    def problems(self) -> list[str]:
+        """Console errors and failed requests, less the refusals the walk asks for on purpose."""
+        return [p for p in self.browser.problems if not re.search(r"(HTTP (403|404)|status of (403|404))", p)]
+
+
+def report(offences: dict[str, list[str]]) -> str:
+    return "\n".join(f"{page}:\n    " + "\n    ".join(found[:8]) for page, found in offences.items())
+
+
+@pytest.fixture
+def english_site(transactional_db, make_user, uploader, shenyang):
+    """Progress through the real recompute, and for 沈阳: an accepted and a rejected upload from its officer, a
+    report and a quarter submitted for approval."""
+    from reports.models import GeneratedReport
+    from reports.scope import parse_scope
+    from reports.services import request_report
+    from uploads.approval import take_action
+    from uploads.services import receive_upload
+
+    store_demo_progress(uploader=uploader)
+    officer = make_user("en-officer", "city", shenyang)
+    make_user("en-province", "province")
+    make_user("en-auditor", "auditor")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        good = receive_upload(
+            file=ContentFile(b"indicator_code,value\npm25,38.5\n", name="sy.csv"),
+            user=officer,
+            area=shenyang,
+            year=2024,
+            quarter=2,
+        )
+        bad = receive_upload(
+            file=ContentFile(b"indicator_code,value\npm25,abc\nno_such,1\n", name="sy-wrong.csv"),
+            user=officer,
+            area=shenyang,
+            year=2024,
+            quarter=3,
+        )
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert good.status == "accepted" and bad.status == "rejected"
+    scope = parse_scope(year=2024, quarter=2, area="210100", user=officer)
+    made = request_report(scope=scope, fmt="csv", user=officer, door=GeneratedReport.Door.WEB, queue=False)
+    take_action("submit", area=shenyang, year=2024, quarter=2, user=officer)
+    return {"good": good.pk, "bad": bad.pk, "report": made.pk}
+
+
+EVERYTHING = [
+    ("plan", "/"),
+    ("plan-outline", "/plan/outline/"),
+    ("overview", "/dashboard/"),
+    ("overview-filtered", "/dashboard/?quarter=2024Q4&section=2.2"),
+    ("city", "/dashboard/city/210100/"),
+    ("city-target", "/dashboard/city/210100/?target=1-02"),
+    ("league", "/dashboard/league/"),
+    ("league-target", "/dashboard/league/?target=1-03"),
+    ("departments", "/dashboard/departments/"),
+    ("department", "/dashboard/departments/eco/"),
+    ("target", "/dashboard/targets/1-02/"),
+    ("target-yearly", "/dashboard/targets/2.5.6-08/"),
+    ("map", "/dashboard/map/"),
+    ("map-status", "/dashboard/map/?colour=status&indicator=pm25"),
+    ("map-counties", "/dashboard/map/?indicator=sewage_pipe_built_km&level=county&colour=gap"),
+    ("methodology", "/dashboard/help/progress/"),
+    ("indicators", "/indicators/"),
+    ("indicator", "/indicators/pm25/"),
+    ("uploads", "/uploads/"),
+    ("upload-template", "/uploads/template/"),
+    ("completeness", "/uploads/completeness/"),
+    ("completeness-2024", "/uploads/completeness/?year=2024"),
+    ("reports", "/reports/"),
+    ("audit", "/audit/"),
+]
+
+
+# The plan's own sentences stay Chinese on these pages, marked as such.
+QUOTED = {"plan": ".plan-text [lang=zh]", "plan-outline": "td.source[lang=zh]", "target": "td.source[lang=zh]"}
+
+
+def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F811 (the fixture imported above)
+    offences, problems = {}, []
+    for who, username in (("province", "en-province"), ("auditor", "en-auditor")):
+        walk = EnglishWalk(chromium, live_server.url, who)
+        walk.sign_in_in_english(username)
+        for name, path in EVERYTHING:
+            walk.visit(f"{name}" if who == "province" else f"{who}-{name}", path)
+            if name in QUOTED:
+                assert walk.browser.page.locator(QUOTED[name]).count() > 0, name
+        prefix = "" if who == "province" else f"{who}-"
+        walk.visit(f"{prefix}upload", f"/uploads/{english_site['good']}/")
+        walk.visit(f"{prefix}upload-rejected", f"/uploads/{english_site['bad']}/")
+        walk.visit(f"{prefix}report", f"/reports/{english_site['report']}/")
+        walk.visit(f"{prefix}error-403", "/uploads/new/", status=403)
+        walk.visit(f"{prefix}error-404", "/no-such-page/", status=404)
+        offences |= walk.offences
+        problems += walk.problems()
+        walk.browser.close()
+
+    assert {f"en-{name}.png" for name, _path in EVERYTHING} <= {p.name for p in SCREENSHOTS.iterdir()}
+
+    walk = EnglishWalk(chromium, live_server.url, "officer")
+    walk.sign_in_in_english("en-officer")
+    for name, path in [
+        ("officer-city", "/dashboard/city/210100/"),
+        ("officer-city-target", "/dashboard/city/210100/?target=1-02"),
+        ("officer-plan", "/"),
+        ("officer-plan-outline", "/plan/outline/"),
+        ("officer-indicators", "/indicators/"),
+        ("officer-indicator", "/indicators/pm25/"),
+        ("officer-methodology", "/dashboard/help/progress/"),
+        ("officer-uploads", "/uploads/"),
+        ("officer-upload-new", "/uploads/new/"),
+        ("officer-upload-template", "/uploads/template/"),
+        ("officer-upload", f"/uploads/{english_site['good']}/"),
+        ("officer-upload-rejected", f"/uploads/{english_site['bad']}/"),
+        ("officer-reports", "/reports/"),
+        ("officer-report", f"/reports/{english_site['report']}/"),
+    ]:
+        walk.visit(name, path)
+    walk.visit("officer-error-403", "/dashboard/city/210200/", status=403)
+    walk.visit("officer-error-403-audit", "/audit/", status=403)
+    offences |= walk.offences
+    problems += walk.problems()
+    walk.browser.close()
+
+    assert not offences, 'Chinese outside lang="zh" in English:\n' + report(offences)
+    assert problems == []
