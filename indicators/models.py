@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .units import counts_whole
 from .localized import localized
+from .units import counts_whole
 
 
 class AreaQuerySet(models.QuerySet):
