@@ -188,3 +188,15 @@ def test_the_form_speaks_english_on_request(client, city_officer, reported):
     assert "Last quarter" in page and 'data-msg-range="Outside the valid range"' in page
     detail = client.get(reverse("upload_detail", args=[reported.pk])).content.decode()
     assert '<td id="upload-source">Upload</td>' in detail and "Enter or correct this quarter" in detail
+
+
+def test_the_completeness_grid_links_an_administrator_to_each_citys_form(client, admin_user, province_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("completeness"), {"year": 2024}).content.decode()
+    link = f"{reverse('entry_start')}?area=210200&amp;year=2024"
+    assert f'href="{link}"' in page
+    response = client.get(reverse("entry_start"), {"area": "210200", "year": "2024"})  # the choice starts from them
+    assert response.status_code == 200 and not response.context["form"].errors
+    assert 'value="210200" selected' in response.content.decode()
+    client.force_login(province_user)  # provincial staff read the grid but do not enter values
+    assert "entry-link" not in client.get(reverse("completeness"), {"year": 2024}).content.decode()
