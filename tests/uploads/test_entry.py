@@ -200,3 +200,47 @@ def test_the_completeness_grid_links_an_administrator_to_each_citys_form(client,
     assert 'value="210200" selected' in response.content.decode()
     client.force_login(province_user)  # provincial staff read the grid but do not enter values
     assert "entry-link" not in client.get(reverse("completeness"), {"year": 2024}).content.decode()
+
+
+def test_the_report_tells_a_value_entered_on_the_web_from_one_uploaded(
+    client, city_officer, shenyang, reported, submit
+):
+    from progress.services import recompute_progress
+    from reports.build import assemble
+    from reports.scope import ReportScope
+
+    code = "rural_sewage_treatment_rate"  # judged on the quarter's own value (not a seasonal mean)
+    baseline = f"indicator_code,value\n{code},20\n".encode()
+    submit(baseline, "2020.csv", user=city_officer, area=shenyang, year=2020, quarter=4)
+    client.force_login(city_officer)
+    post(client, {f"value-210100-{code}": "31.5"})
+    web = Upload.objects.get(source=Upload.Source.WEB)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("upload_confirm", args=[web.pk]))
+    recompute_progress(through=(2024, 2))
+    provenance = next(t for t in assemble(ReportScope(year=2024, quarter=2)).tables if t.name == "数据来源").frame
+    shenyang = provenance[(provenance["area_code"] == "210100") & (provenance["figure"] == "实际值")]
+    by_upload = dict(zip(shenyang["upload_id"], shenyang["upload_source"], strict=True))
+    assert by_upload[web.pk] == "网页填报" and by_upload[reported.pk] == "上传文件"
+
+
+def test_a_fraction_of_a_counted_thing_is_a_warning_for_a_file_as_for_the_form(
+    city_officer, shenyang, filled_template, submit
+):
+    data = filled_template(shenyang, **Q, values={"city_env_emergency_drills": 2.5})
+    upload = submit(data, "drills.xlsx", user=city_officer, area=shenyang, **Q)
+    assert upload.status == Upload.Status.ACCEPTED
+    warning = next(w for w in upload.warnings if w["rule"] == "not_whole" and w["value"] == "2.5")
+    assert "以“次”计，应为整数，填写的是 2.5" in warning["message"]
+
+
+def test_an_indicator_a_reupload_leaves_out_keeps_its_value_and_draws_no_warning(
+    city_officer, shenyang, reported, submit
+):
+    upload = submit(b"indicator_code,value\npm25,37\n", "one.csv", user=city_officer, area=shenyang, **Q)
+    assert upload.status == Upload.Status.ACCEPTED
+    assert not [w for w in upload.warnings if w["rule"] == "missing_indicator"]
+    other = submit(
+        b"indicator_code,value\npm25,37\n", "one.csv", user=city_officer, area=shenyang, year=2023, quarter=3
+    )
+    assert any(w["rule"] == "missing_indicator" and w["value"] == "good_air_days_ratio" for w in other.warnings)
