@@ -244,3 +244,10 @@ def test_an_indicator_a_reupload_leaves_out_keeps_its_value_and_draws_no_warning
         b"indicator_code,value\npm25,37\n", "one.csv", user=city_officer, area=shenyang, year=2023, quarter=3
     )
     assert any(w["rule"] == "missing_indicator" and w["value"] == "good_air_days_ratio" for w in other.warnings)
+
+
+def test_a_control_character_is_refused_before_a_workbook_is_built(client, city_officer, reported):
+    client.force_login(city_officer)
+    response = post(client, {PM25: "36", "note-210100-pm25": "见\x07附件"})
+    assert response.status_code == 400 and "含有不可见的控制字符" in response.content.decode()
+    assert not Upload.objects.filter(source=Upload.Source.WEB).exists()
