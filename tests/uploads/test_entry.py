@@ -251,3 +251,11 @@ def test_a_control_character_is_refused_before_a_workbook_is_built(client, city_
     response = post(client, {PM25: "36", "note-210100-pm25": "见\x07附件"})
     assert response.status_code == 400 and "含有不可见的控制字符" in response.content.decode()
     assert not Upload.objects.filter(source=Upload.Source.WEB).exists()
+
+
+def test_the_form_takes_a_fixed_number_of_queries(client, city_officer, reported, django_assert_max_num_queries):
+    client.force_login(city_officer)
+    client.get(entry_url())  # the session and the user cached
+    with django_assert_max_num_queries(15) as queries:  # about 100 fields: nothing per field
+        assert client.get(entry_url()).status_code == 200
+    print(f"entry form: {len(queries)} queries")
