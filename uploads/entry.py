@@ -13,6 +13,7 @@ reports; the form is for entering, so it refuses them as the upload form does.
 """
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -34,6 +35,8 @@ from .workbooks import TemplateRow, build_template
 CLEARED = "已上报的数值不能在此清空：如需更正，请填写正确的数值。"
 NOTE_ONLY = "只填写了备注：请同时填写数值。"
 NOTHING_CHANGED = "没有填写或修改任何数值，未提交。"
+CONTROL = "含有不可见的控制字符，无法保存：请删除后重新填写。"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a workbook cannot hold them (see reading)
 
 
 class EntryClosed(Exception):
@@ -111,6 +114,9 @@ def _changed(fields: list[EntryField]) -> list[tuple[EntryField, float | str]]:
     numbers = parse_numbers(pd.Series([f.typed or None for f in fields], dtype=object))
     out = []
     for entry, number in zip(fields, numbers.tolist(), strict=True):
+        if _CONTROL.search(entry.typed + entry.note):
+            entry.errors.append(CONTROL)
+            continue
         if not entry.typed:
             if entry.current is not None:
                 entry.errors.append(CLEARED)

@@ -21,8 +21,10 @@ def _may_enter(user) -> None:
 def entry_start(request):
     """Pick the area (an officer: their own city) and the quarter; the form opens for it."""
     _may_enter(request.user)
-    form = PeriodForm(request.GET or None, user=request.user)
-    if request.GET and form.is_valid():
+    chosen = "quarter" in request.GET  # a link may name the area and year alone, to start the choice from them
+    initial = {k: v for k, v in request.GET.items() if k in ("area", "year")}
+    form = PeriodForm(request.GET if chosen else None, initial=initial, user=request.user)
+    if chosen and form.is_valid():
         data = form.cleaned_data
         return redirect("data_entry", area_code=data["area"].code, year=data["year"], quarter=data["quarter"])
     return render(request, "uploads/entry_start.html", {"form": form})

@@ -217,6 +217,7 @@ def completeness(request):
             "approved_count": approvals["approved"],
             "submitted_count": approvals["submitted"],
             "can_approve": request.user.role in ("province", "admin") or request.user.is_superuser,
+            "can_enter": request.user.is_provincial_admin,  # web entry for any city (officers do not see the grid)
         },
         status=400 if error else 200,
     )

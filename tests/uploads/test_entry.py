@@ -188,3 +188,74 @@ def test_the_form_speaks_english_on_request(client, city_officer, reported):
     assert "Last quarter" in page and 'data-msg-range="Outside the valid range"' in page
     detail = client.get(reverse("upload_detail", args=[reported.pk])).content.decode()
     assert '<td id="upload-source">Upload</td>' in detail and "Enter or correct this quarter" in detail
+
+
+def test_the_completeness_grid_links_an_administrator_to_each_citys_form(client, admin_user, province_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("completeness"), {"year": 2024}).content.decode()
+    link = f"{reverse('entry_start')}?area=210200&amp;year=2024"
+    assert f'href="{link}"' in page
+    response = client.get(reverse("entry_start"), {"area": "210200", "year": "2024"})  # the choice starts from them
+    assert response.status_code == 200 and not response.context["form"].errors
+    assert 'value="210200" selected' in response.content.decode()
+    client.force_login(province_user)  # provincial staff read the grid but do not enter values
+    assert "entry-link" not in client.get(reverse("completeness"), {"year": 2024}).content.decode()
+
+
+def test_the_report_tells_a_value_entered_on_the_web_from_one_uploaded(
+    client, city_officer, shenyang, reported, submit
+):
+    from progress.services import recompute_progress
+    from reports.build import assemble
+    from reports.scope import ReportScope
+
+    code = "rural_sewage_treatment_rate"  # judged on the quarter's own value (not a seasonal mean)
+    baseline = f"indicator_code,value\n{code},20\n".encode()
+    submit(baseline, "2020.csv", user=city_officer, area=shenyang, year=2020, quarter=4)
+    client.force_login(city_officer)
+    post(client, {f"value-210100-{code}": "31.5"})
+    web = Upload.objects.get(source=Upload.Source.WEB)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("upload_confirm", args=[web.pk]))
+    recompute_progress(through=(2024, 2))
+    provenance = next(t for t in assemble(ReportScope(year=2024, quarter=2)).tables if t.name == "数据来源").frame
+    shenyang = provenance[(provenance["area_code"] == "210100") & (provenance["figure"] == "实际值")]
+    by_upload = dict(zip(shenyang["upload_id"], shenyang["upload_source"], strict=True))
+    assert by_upload[web.pk] == "网页填报" and by_upload[reported.pk] == "上传文件"
+
+
+def test_a_fraction_of_a_counted_thing_is_refused_for_a_file_as_for_the_form(
+    city_officer, shenyang, filled_template, submit
+):
+    data = filled_template(shenyang, **Q, values={"city_env_emergency_drills": 2.5})
+    upload = submit(data, "drills.xlsx", user=city_officer, area=shenyang, **Q)
+    assert upload.status == Upload.Status.REJECTED
+    error = next(e for e in upload.errors if e["rule"] == "not_whole")
+    assert "2.5 不是整数" in error["message"] and "以“次”计数" in error["message"]
+
+
+def test_an_indicator_a_reupload_leaves_out_keeps_its_value_and_draws_no_warning(
+    city_officer, shenyang, reported, submit
+):
+    upload = submit(b"indicator_code,value\npm25,37\n", "one.csv", user=city_officer, area=shenyang, **Q)
+    assert upload.status == Upload.Status.ACCEPTED
+    assert not [w for w in upload.warnings if w["rule"] == "missing_indicator"]
+    other = submit(
+        b"indicator_code,value\npm25,37\n", "one.csv", user=city_officer, area=shenyang, year=2023, quarter=3
+    )
+    assert any(w["rule"] == "missing_indicator" and w["value"] == "good_air_days_ratio" for w in other.warnings)
+
+
+def test_a_control_character_is_refused_before_a_workbook_is_built(client, city_officer, reported):
+    client.force_login(city_officer)
+    response = post(client, {PM25: "36", "note-210100-pm25": "见\x07附件"})
+    assert response.status_code == 400 and "含有不可见的控制字符" in response.content.decode()
+    assert not Upload.objects.filter(source=Upload.Source.WEB).exists()
+
+
+def test_the_form_takes_a_fixed_number_of_queries(client, city_officer, reported, django_assert_max_num_queries):
+    client.force_login(city_officer)
+    client.get(entry_url())  # the session and the user cached
+    with django_assert_max_num_queries(15) as queries:  # about 100 fields: nothing per field
+        assert client.get(entry_url()).status_code == 200
+    print(f"entry form: {len(queries)} queries")

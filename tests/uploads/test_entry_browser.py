@@ -25,9 +25,10 @@ def test_an_officer_enters_a_value_in_the_browser(
     chromium,  # noqa: F811
 ):
     officer = make_user("entry-officer", "city", shenyang)
-    submit(
-        filled_template(shenyang, 2024, 1, {"pm25": 41}), "q1.xlsx", user=officer, area=shenyang, year=2024, quarter=1
-    )
+    for quarter, pm25 in ((1, 41), (2, 38)):  # sent as files; the officer corrects Q2 on the web
+        data = filled_template(shenyang, 2024, quarter, {"pm25": pm25})
+        submit(data, f"q{quarter}.xlsx", user=officer, area=shenyang, year=2024, quarter=quarter)
+    earlier = Upload.objects.get(original_name="q2.xlsx")
     browser = Watched(chromium, live_server.url)
     page = browser.page
     browser.login("entry-officer", "pw-for-tests-1")
@@ -43,8 +44,10 @@ def test_an_officer_enters_a_value_in_the_browser(
     row = page.locator("tr.entry-row", has=page.locator(PM25))
     assert row.locator("td.previous").inner_text() == "41"  # last quarter's value beside the field
     assert row.locator("td.target").inner_text().strip()  # and the target
+    assert page.input_value(PM25) == "38"  # this quarter's value, ready to correct
 
     # The check as the officer types: out of range, then not a number, then a good value.
+    page.fill(PM25, "")
     page.locator(PM25).press_sequentially("600")
     assert "超出有效范围 0—500" in page.inner_text(CHECK)
     assert page.get_attribute(PM25, "aria-invalid") == "true"
@@ -66,7 +69,9 @@ def test_an_officer_enters_a_value_in_the_browser(
     upload = Upload.objects.get(source=Upload.Source.WEB)
     assert page.url.endswith(f"/uploads/{upload.pk}/")
     assert page.inner_text("#upload-source") == "网页填报"
-    assert page.inner_text("#rows-new") == "1"  # a value for a quarter that had none: new, not a change
+    changes = page.inner_text("#changes")
+    assert "38" in changes and "→ 36.5" in changes
+    assert page.inner_text("#warning-count") == "0"
     page.screenshot(path=str(SCREENSHOTS / "entry-preview.png"), full_page=True)
     with page.expect_navigation():
         page.click("#confirm-import")
@@ -74,5 +79,6 @@ def test_an_officer_enters_a_value_in_the_browser(
     assert page.url.endswith(f"/uploads/{upload.pk}/")
     value = Observation.objects.get(upload=upload, is_current=True)
     assert (value.value, value.note) == (36.5, "秋冬季管控提前启动")
+    assert Observation.objects.get(upload=earlier, indicator__code="pm25").superseded_by_id == upload.pk
     assert browser.problems == []
     browser.close()
