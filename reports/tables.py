@@ -237,6 +237,8 @@ def provenance_table(figures: Figures) -> Table:
             part["source"] = rows.loc[part.index, "baseline_source"].map(labels(BaselineSource))
         parts.append(part)
     frame = pd.concat(parts).sort_index(kind="stable").reset_index(drop=True)
+    # A part with no observation at all (no baseline uploaded) leaves the ids as objects: join on whole numbers.
+    frame["observation_id"] = pd.to_numeric(frame["observation_id"]).astype("Int64")
     frame = frame.join(figures.observations, on="observation_id")
     frame["period"] = _period(frame["obs_year"], frame["obs_quarter"])
     columns = [

@@ -127,3 +127,16 @@ def test_narrowing_to_a_city_a_department_or_a_special_column(report_data, city_
 def test_building_a_report_takes_a_bounded_number_of_queries(report_data, django_assert_max_num_queries):
     with django_assert_max_num_queries(60):
         assemble(Q4)
+
+
+def test_a_quarter_whose_figures_have_no_baseline_observation_still_reports_its_provenance(plan, admin_user):
+    """Values for one quarter and none for the baseline year: every baseline comes from the plan, none from an
+    upload, and the provenance lists the actuals alone."""
+    values = b"area_code,indicator_code,year,quarter,value\n210100,pm25,2024,4,36\n"
+    upload = receive_upload(file=ContentFile(values, name="only-2024.csv"), user=admin_user, queue=False)
+    assert process_upload(upload.pk, recompute=False).status == "accepted"
+    recompute_progress(through=(2024, 4))
+    provenance = next(t for t in assemble(Q4).tables if t.name == "数据来源").frame
+    from_uploads = provenance[provenance["upload_id"].notna()]
+    assert len(from_uploads) and set(from_uploads["figure"]) == {"实际值"}
+    assert set(from_uploads["upload_id"]) == {upload.pk}
