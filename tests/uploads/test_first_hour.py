@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from indicators.units import counts_whole
 from targets.models import Target, TargetAreaValue
+from tests.dashboards.conftest import fresh_cache  # noqa: F401 (autouse: page caches start empty)
 from tests.uploads.conftest import row_of
 from uploads.models import Upload
 from uploads.selectors import template_rows
