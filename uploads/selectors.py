@@ -80,9 +80,11 @@ def _target_text_for(target: Target, area: Area, own: dict[int, float]) -> str:
     is_province = area.level == Area.Level.PROVINCE
     if _is_province_total(target) and not is_province and not target.value_from_areas:
         return f"全省合计{_goal_text(target, target.value)}：方案未分解到市，本市填报数计入全省合计"
-    if own:  # the plan names other areas, not this one
+    if own and target.scope != Target.Scope.EACH_CITY:  # the plan names other areas, not this one
         return ""
-    return _goal_text(target, target.value)
+    if target.value is None and target.comparator != Target.Comparator.DONE_BY:
+        return ""
+    return _goal_text(target, target.value)  # every city's common value (where named cities have their own)
 
 
 def _goal_text(target: Target, value: float | None) -> str:

@@ -10,8 +10,10 @@ import pytest
 from django.test import TestCase
 from django.urls import reverse
 
+from indicators.models import Area
 from indicators.units import counts_whole
 from targets.models import Target, TargetAreaValue
+from tests.dashboards.conftest import fresh_cache  # noqa: F401 (autouse: page caches start empty)
 from tests.uploads.conftest import row_of
 from uploads.models import Upload
 from uploads.selectors import template_rows
@@ -51,6 +53,15 @@ def test_a_provincial_total_is_said_to_be_the_provinces(plan, shenyang):
     tailings = texts(shenyang)["abandoned_tailings_ponds_treated"]
     assert tailings.startswith("全省合计≥182（2023年）") and "方案未分解到市" in tailings
     assert texts(shenyang)["pm25"] == "≤34（2025年）"  # a level every city is judged by stays as it is
+
+
+def test_a_city_without_a_value_of_its_own_gets_the_common_one(plan, shenyang, dalian):
+    anshan = Area.objects.get(code="210300")  # 污水资源化利用率: every city 25 %, 沈阳 30, 大连 40
+    assert [texts(a)["wastewater_reuse_rate"] for a in (shenyang, dalian, anshan)] == [
+        ">30（2025年）",
+        ">40（2025年）",
+        ">25（2025年）",
+    ]
 
 
 def test_each_deadline_and_each_figure_once(plan, shenyang):

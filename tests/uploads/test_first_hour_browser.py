@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 
+from tests.dashboards.conftest import fresh_cache  # noqa: F401 (autouse: page caches start empty)
 from tests.dashboards.test_browser import SCREENSHOTS, Watched, chromium  # noqa: F401 (the fixture)
 from tests.uploads.conftest import row_of
 from uploads.models import Upload
