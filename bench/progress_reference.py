@@ -102,7 +102,9 @@ def per_row_status(a, k: int, lookup: dict, first_year: int):
         flat = abs(t - b) <= eps * max(1.0, abs(t))
         maintain = flat or satisfies(b)
         ratio = None if maintain else (actual - b) / (t - b) if actual is not None else None
-    return expected, ratio, status_of(actual, b, t, ratio, share, satisfies)
+    status = status_of(actual, b, t, ratio, share, satisfies)
+    stored = None if ratio is None else min(max(ratio, 0.0), 1.0)  # a completion share is stored held to 0…1
+    return expected, stored, status
 
 
 def per_row_reference(assignments, observations, engine_rows, *, first_year: int, through, sample_share) -> dict:

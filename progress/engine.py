@@ -40,6 +40,7 @@ from .rules import (
     categorical,
     category,
     first_that_holds,
+    keep_in_range,
     satisfies,
 )
 from .yearly import read_years
@@ -544,24 +545,8 @@ def compute_progress(
         own = (matrix[rows, 4:] for matrix in matrices)
         for name, values in read_years(asg.iloc[rows], line.t[rows], time.year, time.quarter, *own).items():
             cells[name][rows] = values
-    _keep_in_range(c, cells)
+    keep_in_range(cells, c.low, c.high)
     return _frame(asg, first_year, time, line, actuals, cells)
-
-
-def _keep_in_range(c: _Commitments, cells: dict) -> None:
-    """Values no reading can take stay out of the tables (docs §8): the projection and the expected value are held
-    to the indicator's valid range (a straight line runs past 100 % for a rate near its ceiling) and the completion
-    shares to 0…1; a projection so held is flagged. Statuses were read before, on the open line: the target lies
-    inside the range and the thresholds inside 0…1, so holding never changes one."""
-    low, high = c.low[:, None], c.high[:, None]
-    projection = cells["projection"]
-    held = np.clip(projection, low, high)
-    with np.errstate(invalid="ignore"):
-        cells["projection_clipped"] = ~np.isnan(projection) & (held != projection)
-    cells["projection"] = held
-    cells["expected"] = np.clip(cells["expected"], low, high)
-    for name in ("progress_ratio", "projection_ratio"):
-        cells[name] = np.clip(cells[name], 0.0, 1.0)
 
 
 def _frame(asg: pd.DataFrame, first_year: int, time: _Time, line: _Line, actuals: _Actuals, cells: dict):

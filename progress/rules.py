@@ -62,3 +62,20 @@ def first_that_holds(rules: list, otherwise) -> np.ndarray:
 def categorical(codes: np.ndarray, choices) -> pd.Categorical:
     """Category codes (−1 for none) as a categorical over the registry's values."""
     return pd.Categorical.from_codes(codes, categories=choices.values)
+
+
+def keep_in_range(cells: dict, low: np.ndarray, high: np.ndarray) -> None:
+    """Values no reading can take stay out of the tables (docs/progress.md §8): the projection and the expected value
+    of each (assignment × quarter) cell are held to the indicator's valid range `low`…`high` (per assignment; a
+    straight line runs past 100 % for a rate near its ceiling) and the completion shares to 0…1; a projection so held
+    is flagged in `projection_clipped`. Statuses were read before, on the open line: the target lies inside the range
+    and the thresholds inside 0…1, so holding never changes one."""
+    low, high = low[:, None], high[:, None]
+    projection = cells["projection"]
+    held = np.clip(projection, low, high)
+    with np.errstate(invalid="ignore"):
+        cells["projection_clipped"] = ~np.isnan(projection) & (held != projection)
+    cells["projection"] = held
+    cells["expected"] = np.clip(cells["expected"], low, high)
+    for name in ("progress_ratio", "projection_ratio"):
+        cells[name] = np.clip(cells[name], 0.0, 1.0)

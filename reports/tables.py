@@ -38,6 +38,7 @@ _PROGRESS_FIELDS = [
     "gap",
     "status",
     "projection",
+    "projection_clipped",
     "projection_status",
     "computed_at",
 ]
@@ -185,6 +186,7 @@ def detail_table(figures: Figures, scope: ReportScope) -> Table:
         override_status=rows["override_status"].map(status),
         final_status=rows["final_status"].map(status),
         projection_status=rows["projection_status"].map(projection),
+        projection_clipped=_yes_no(rows["projection_clipped"].astype(bool)),
         actual_approved=_yes_no(rows["actual_approved"]),
         baseline_approved=_yes_no(rows["baseline_approved"]),
         upload_id=rows["actual_observation_id"].map(figures.observations["upload_id"]),
@@ -211,6 +213,7 @@ def detail_table(figures: Figures, scope: ReportScope) -> Table:
         Column("override_reason", "认定理由", width=24),
         Column("final_status", "最终状态"),
         Column("projection", "目标年预测值（按单位列）", NUMBER),
+        Column("projection_clipped", "预测值已截至有效范围", width=8),
         Column("projection_status", "预测"),
         Column("actual_approved", "实际值已审核", width=8),
         Column("baseline_approved", "基准值已审核", width=8),

@@ -54,6 +54,7 @@ def test_the_xlsx_figures_are_the_progress_tables(report_data, admin_user):
         ):
             assert row[header] == (None if value is None else pytest.approx(value)), (header, row["目标编号"])
         assert row["计算状态"] == progress.get_status_display()
+        assert row["预测值已截至有效范围"] == ("是" if progress.projection_clipped else "否")
     shenyang_pm25 = next(r for r in rows if (r["目标编号"], r["区划代码"]) == ("1-02", "210100"))
     assert shenyang_pm25["实际值（按单位列）"] == 36 and isinstance(shenyang_pm25["实际值（按单位列）"], int | float)
     assert (shenyang_pm25["实际值已审核"], shenyang_pm25["是否结转"]) == ("是", "否")
