@@ -5,7 +5,7 @@ tests/screenshots/."""
 import pandas as pd
 import pytest
 
-from tests.dashboards.test_browser import Watched
+from tests.dashboards.test_browser import Watched, chromium  # noqa: F401  (the browser fixture)
 
 pytestmark = pytest.mark.browser
 PAGE = "/dashboard/city/{code}/?quarter=2024Q4&target=1-02"
@@ -27,7 +27,11 @@ def two_cities_one_approved(transactional_db, make_user, uploader, shenyang, dal
     approve_quarter(area=shenyang, year=2024, quarter=4, user=province)
 
 
-def test_unapproved_figures_and_pending_recomputes_in_a_browser(live_server, two_cities_one_approved, chromium):
+def test_unapproved_figures_and_pending_recomputes_in_a_browser(
+    live_server,
+    two_cities_one_approved,
+    chromium,  # noqa: F811  (the fixture imported above)
+):
     from progress import pending
 
     browser = Watched(chromium, live_server.url)
