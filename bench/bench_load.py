@@ -29,6 +29,7 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -416,9 +417,10 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "bench_settings",
             "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
             "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-a-secret",
+            "SECRET_KEY": secrets.token_urlsafe(50),  # the settings refuse a key under 50 characters
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_COOKIES": "0",
+            "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1
             "DEMO_MODE": "1",
             "LOG_LEVEL": "WARNING",
             "MEDIA_ROOT": str(workdir / "media"),

@@ -2,10 +2,12 @@
 invalidates every figure without anyone deleting a key.
 
 A rendered page is kept apart (`latest_or_build`): under one key per page and filters, with the version it was built
-under. When a recompute bumps the version, one request (the one that takes the rebuild lock) builds the page again
-while every other request is served the page as it was, marked as being updated, instead of all of them rebuilding
-it from the database at once while the recompute still loads it. A page is thus never older than the last completed
-recompute for longer than one rebuild (REBUILD_LOCK bounds a rebuilder that died)."""
+under. When a recompute bumps the version, one request at a time in the whole site (the one that takes the rebuild
+lock) builds a page again while every other request is served the page as it was, marked as being updated, instead
+of all of them rebuilding pages from the database at once: with a few sync web workers, one rebuild per page at once
+would occupy every worker and queue every reader behind them. A page is thus never older than the last completed
+recompute for longer than the rebuilds of the pages asked for, one after the other (REBUILD_LOCK bounds a rebuilder
+that died)."""
 
 import hashlib
 import threading
@@ -41,6 +43,7 @@ def versioned(name: str, parts: tuple, build, timeout: int = TIMEOUT):
 
 
 REBUILD_LOCK = 30  # seconds: longer than any page takes to build, shorter than gunicorn's timeout of 60
+REBUILD_KEY = "dash:rebuilding"  # one lock for the site: a single web worker rebuilds while the others serve
 
 
 def latest_or_build(name: str, parts: tuple, build, timeout: int = TIMEOUT) -> tuple[object, bool]:
@@ -51,15 +54,14 @@ def latest_or_build(name: str, parts: tuple, build, timeout: int = TIMEOUT) -> t
     entry = cache.get(key)
     if entry is not None and entry[0] == version:
         return entry[1], True
-    lock = key + ":rebuilding"
-    if entry is not None and not cache.add(lock, 1, REBUILD_LOCK):
+    if entry is not None and not cache.add(REBUILD_KEY, key, REBUILD_LOCK):
         return entry[1], False
     try:
         value = build()
         cache.set(key, (version, value), timeout)  # under the version read before building: a bump meanwhile rebuilds
     finally:
         if entry is not None:
-            cache.delete(lock)
+            cache.delete(REBUILD_KEY)
     return value, True
 
 
