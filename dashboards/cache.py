@@ -27,9 +27,25 @@ _MISSING = object()
 LAYOUT = 5
 
 
-def cache_key(name: str, parts: tuple) -> str:
+def cache_key(name: str, parts: tuple, version: int | None = None) -> str:
     digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
-    return f"dash:{name}:{progress_version()}:{LAYOUT}:{digest}"
+    return f"dash:{name}:{progress_version() if version is None else version}:{LAYOUT}:{digest}"
+
+
+PLAN_VERSION_KEY = "dash:plan-version"
+
+
+def plan_version() -> int:
+    """Bumped when the plan or its reference data change, not by a recompute: the plan's frames every page needs
+    outlive recomputes, so a burst of uploads does not make every web worker rebuild them at the same moment."""
+    return cache.get_or_set(PLAN_VERSION_KEY, 1, None) or 1
+
+
+def bump_plan_version(**_kwargs) -> None:
+    try:
+        cache.incr(PLAN_VERSION_KEY)
+    except ValueError:  # not set yet (or the cache was emptied): any new value differs from what was memoised
+        cache.set(PLAN_VERSION_KEY, int(time.time()), None)
 
 
 def versioned(name: str, parts: tuple, build, timeout: int = TIMEOUT):
@@ -69,15 +85,19 @@ _memo: dict[str, tuple[float, object]] = {}
 _memo_lock = threading.Lock()
 
 
-def memoised(name: str, parts: tuple, build, timeout: int = TIMEOUT):
+def memoised(name: str, parts: tuple, build, timeout: int = TIMEOUT, *, plan_only: bool = False):
     """versioned(), remembered in this process as well: for what every request needs (the plan's frames), which
-    would otherwise be unpickled from the shared cache on every request. Keyed by the version like the rest."""
-    key = cache_key(name, parts)
+    would otherwise be unpickled from the shared cache on every request. Keyed by the progress version like the
+    rest, or for what depends on the plan alone (plan_only) by the plan's version."""
+    key = cache_key(name, parts, plan_version() if plan_only else None)
     now = time.monotonic()
     hit = _memo.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    value = versioned(name, parts, build, timeout)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(key, value, timeout)
     with _memo_lock:
         for stale in [
             k for k, (expires, _v) in _memo.items() if expires <= now or k.split(":")[:2] == key.split(":")[:2]

@@ -31,8 +31,8 @@ COMPLETENESS_TIMEOUT = 60
 def _meta():
     """The plan's frames, with their names in English on an English page."""
     if english():
-        return memoised("meta-en", (), lambda: plan_meta().in_english(), META_TIMEOUT)
-    return memoised("meta", (), plan_meta, META_TIMEOUT)
+        return memoised("meta-en", (), lambda: plan_meta().in_english(), META_TIMEOUT, plan_only=True)
+    return memoised("meta", (), plan_meta, META_TIMEOUT, plan_only=True)
 
 
 def _latest():
