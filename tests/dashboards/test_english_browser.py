@@ -166,6 +166,21 @@ EVERYTHING = [
 ]
 
 
+# More states of the same pages, walked by provincial staff: a special column's project, a target per county,
+# filters by department and special column, a city's yearly duty, an area's values of a county indicator.
+PROVINCE_ALSO = [
+    ("target-project", "/dashboard/targets/ZL1-2-01/"),
+    ("target-areas", "/dashboard/targets/ZL4-1-01/"),
+    ("overview-department", "/dashboard/?department=eco&special_column=1"),
+    ("plan-outline-filtered", "/plan/outline/?department=eco&special_column=4"),
+    ("plan-city", "/?area=210200"),
+    ("city-yearly", "/dashboard/city/210100/?target=2.5.6-08"),
+    ("league-yearly", "/dashboard/league/?target=2.5.6-08"),
+    ("indicator-county", "/indicators/sewage_pipe_built_km/"),
+    ("uploads-rejected", "/uploads/?status=rejected"),
+    ("audit-filtered", "/audit/?area=210100"),
+]
+
 # The plan's own sentences stay Chinese on these pages, marked as such.
 QUOTED = {"plan": ".plan-text [lang=zh]", "plan-outline": "td.source[lang=zh]", "target": "td.source[lang=zh]"}
 
@@ -179,6 +194,9 @@ def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F8
             walk.visit(f"{name}" if who == "province" else f"{who}-{name}", path)
             if name in QUOTED:
                 assert walk.browser.page.locator(QUOTED[name]).count() > 0, name
+        if who == "province":
+            for name, path in PROVINCE_ALSO:
+                walk.visit(name, path)
         prefix = "" if who == "province" else f"{who}-"
         walk.visit(f"{prefix}upload", f"/uploads/{english_site['good']}/")
         walk.visit(f"{prefix}upload-rejected", f"/uploads/{english_site['bad']}/")
