@@ -234,6 +234,16 @@ def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F8
         ("officer-report", f"/reports/{english_site['report']}/"),
     ]:
         walk.visit(name, path)
+    # A file for the quarter provincial staff approved above is refused: the refusal is the service's own words.
+    walk.visit("officer-upload-locked", "/uploads/new/")
+    page = walk.browser.page
+    page.select_option("select[name=year]", "2024")
+    page.select_option("select[name=quarter]", "2")
+    page.set_input_files("input[name=file]", files=[{"name": "sy.csv", "mimeType": "text/csv", "buffer": b"a,b\n"}])
+    with page.expect_navigation():
+        page.click("form.form button[type=submit]")
+    assert page.locator(".errorlist.nonfield li").count() == 1
+    walk.look("officer-upload-locked")
     walk.visit("officer-error-403", "/dashboard/city/210200/", status=403)
     walk.visit("officer-error-403-audit", "/audit/", status=403)
     offences |= walk.offences
