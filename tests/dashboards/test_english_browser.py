@@ -242,7 +242,7 @@ def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F8
     page.set_input_files("input[name=file]", files=[{"name": "sy.csv", "mimeType": "text/csv", "buffer": b"a,b\n"}])
     with page.expect_navigation():
         page.click("form.form button[type=submit]")
-    assert page.locator(".errorlist.nonfield li").count() == 1
+    assert "Shenyang 2024 Q2 were approved by en-province" in page.inner_text(".errorlist.nonfield li")
     walk.look("officer-upload-locked")
     walk.visit("officer-error-403", "/dashboard/city/210200/", status=403)
     walk.visit("officer-error-403-audit", "/audit/", status=403)
