@@ -12,9 +12,11 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import Kind
 from audit.services import record
+from indicators.localized import localized, quarter_name
 from indicators.models import Area
 
 from .models import Observation, QuarterApproval, Upload
@@ -222,14 +224,25 @@ def unlock_quarter(*, area: Area, year: int, quarter: int, user, reason: str, re
     )
 
 
-def _locked_message(locked: list[QuarterApproval]) -> str:
+def _locked_message(locked: list[QuarterApproval], *, in_page_language: bool = False) -> str:
+    """Why the quarters are closed to uploads: in Chinese for the audit trail, in the page's language for the person
+    (Chinese too wherever no English is asked for: the API, the command)."""
     first = locked[0]
     when = timezone.localtime(first.decided_at).strftime("%Y-%m-%d %H:%M") if first.decided_at else ""
-    names = "、".join(_label(a.area, a.year, a.quarter) for a in locked[:5]) + ("等" if len(locked) > 5 else "")
-    return (
-        f"{names}的数据已于{when}经{_who(first.decided_by)}审核通过并锁定，不能再上传。"
-        "如需更正，请联系系统管理员说明理由后解锁。"
-    )
+    if not in_page_language:
+        names = "、".join(_label(a.area, a.year, a.quarter) for a in locked[:5]) + ("等" if len(locked) > 5 else "")
+        return (
+            f"{names}的数据已于{when}经{_who(first.decided_by)}审核通过并锁定，不能再上传。"
+            "如需更正，请联系系统管理员说明理由后解锁。"
+        )
+    label = _("%(area)s%(quarter)s")
+    shown = [label % {"area": localized(a.area), "quarter": quarter_name(a.year, a.quarter)} for a in locked[:5]]
+    names = _("、").join(shown)
+    if len(locked) > 5:
+        names = _("%(names)s等") % {"names": names}
+    return _(
+        "%(names)s的数据已于%(when)s经%(who)s审核通过并锁定，不能再上传。如需更正，请联系系统管理员说明理由后解锁。"
+    ) % {"names": names, "when": when, "who": _who(first.decided_by)}
 
 
 def _long_format_keys(file, name: str) -> pd.DataFrame | None:
@@ -256,43 +269,42 @@ def quarter_lock_refusal(
 ) -> str | None:
     """Why an upload may not be taken because a quarter it writes is approved and locked (the refusal is recorded in
     the audit trail); None when it may."""
-    message = _lock_message(area=area, year=year, quarter=quarter, file=file, name=name)
-    if message:
+    locked = _locked_quarters(area=area, year=year, quarter=quarter, file=file, name=name)
+    if locked:
         record(
             Kind.UPLOAD_REFUSED,
-            f"上传“{name}”被拒绝：{message}",
+            f"上传“{name}”被拒绝：{_locked_message(locked)}",
             actor=user,
             area=area,
             year=year,
             quarter=quarter,
             after={"file": name},
         )
-    return message
+    return _locked_message(locked, in_page_language=True) if locked else None
 
 
 def locked_message(*, area: Area, year: int, quarter: int) -> str | None:
     """Why nothing may be entered for the area's quarter (it is approved and locked), in the words an upload gets;
     None when it is open. For pages that refuse before anything is sent."""
-    return _lock_message(area=area, year=year, quarter=quarter, file=None, name="")
+    locked = _locked_quarters(area=area, year=year, quarter=quarter, file=None, name="")
+    return _locked_message(locked, in_page_language=True) if locked else None
 
 
-def _lock_message(*, area, year, quarter, file, name) -> str | None:
+def _locked_quarters(*, area, year, quarter, file, name) -> list[QuarterApproval]:
     approved = QuarterApproval.objects.filter(status=Status.APPROVED).select_related("area", "decided_by")
     if area is not None and year and quarter:
         units = approval_units()
-        locked = list(approved.filter(area_id=units.get(area.pk, area.pk), year=year, quarter=quarter))
-        return _locked_message(locked) if locked else None
+        return list(approved.filter(area_id=units.get(area.pk, area.pk), year=year, quarter=quarter))
     if not approved.exists():  # nothing is locked: no need to look inside the file
-        return None
+        return []
     keys = _long_format_keys(file, name)
     if keys is None or keys.empty:
-        return None
+        return []
     codes = dict(Area.objects.values_list("code", "pk"))
     units = approval_units()
     unit_ids = keys["area_code"].map(codes).map(units)
     touched = set(zip(unit_ids, keys["year"].astype(int), keys["quarter"].astype(int), strict=True))
-    locked = [a for a in approved if (a.area_id, a.year, a.quarter) in touched]
-    return _locked_message(locked) if locked else None
+    return [a for a in approved if (a.area_id, a.year, a.quarter) in touched]
 
 
 ACTIONS = {

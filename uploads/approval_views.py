@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators.localized import localized, quarter_name
 from indicators.models import Area
 
 from .approval import ACTIONS, ApprovalRefused, take_action
@@ -27,10 +29,13 @@ def quarter_approval(request, area_code: str, year: int, quarter: int):
     except ApprovalRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(
-            request,
-            f"{area.name}{year}年第{quarter}季度：{ACTIONS[action][0]}完成（{approval.get_status_display()}）。",
-        )
+        done = _("%(area)s%(quarter)s：%(action)s完成（%(status)s）。") % {
+            "area": localized(area),
+            "quarter": quarter_name(year, quarter),
+            "action": _(ACTIONS[action][0]),  # the button's own words, translated with it
+            "status": approval.get_status_display(),
+        }
+        messages.success(request, done)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "completeness"

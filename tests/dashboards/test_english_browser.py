@@ -166,6 +166,21 @@ EVERYTHING = [
 ]
 
 
+# More states of the same pages, walked by provincial staff: a special column's project, a target per county,
+# filters by department and special column, a city's yearly duty, an area's values of a county indicator.
+PROVINCE_ALSO = [
+    ("target-project", "/dashboard/targets/ZL1-2-01/"),
+    ("target-areas", "/dashboard/targets/ZL4-1-01/"),
+    ("overview-department", "/dashboard/?department=eco&special_column=1"),
+    ("plan-outline-filtered", "/plan/outline/?department=eco&special_column=4"),
+    ("plan-city", "/?area=210200"),
+    ("city-yearly", "/dashboard/city/210100/?target=2.5.6-08"),
+    ("league-yearly", "/dashboard/league/?target=2.5.6-08"),
+    ("indicator-county", "/indicators/sewage_pipe_built_km/"),
+    ("uploads-rejected", "/uploads/?status=rejected"),
+    ("audit-filtered", "/audit/?area=210100"),
+]
+
 # The plan's own sentences stay Chinese on these pages, marked as such.
 QUOTED = {"plan": ".plan-text [lang=zh]", "plan-outline": "td.source[lang=zh]", "target": "td.source[lang=zh]"}
 
@@ -179,10 +194,19 @@ def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F8
             walk.visit(f"{name}" if who == "province" else f"{who}-{name}", path)
             if name in QUOTED:
                 assert walk.browser.page.locator(QUOTED[name]).count() > 0, name
+        if who == "province":
+            for name, path in PROVINCE_ALSO:
+                walk.visit(name, path)
         prefix = "" if who == "province" else f"{who}-"
         walk.visit(f"{prefix}upload", f"/uploads/{english_site['good']}/")
         walk.visit(f"{prefix}upload-rejected", f"/uploads/{english_site['bad']}/")
         walk.visit(f"{prefix}report", f"/reports/{english_site['report']}/")
+        if who == "province":  # approve 沈阳's quarter: the page says so, and the others see it approved
+            walk.visit("upload-to-approve", f"/uploads/{english_site['good']}/")
+            with walk.browser.page.expect_navigation():
+                walk.browser.page.click("#approval-approve")
+            assert walk.browser.page.locator(".messages .success").count() == 1
+            walk.look("upload-approved")
         walk.visit(f"{prefix}error-403", "/uploads/new/", status=403)
         walk.visit(f"{prefix}error-404", "/no-such-page/", status=404)
         offences |= walk.offences
@@ -210,6 +234,16 @@ def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F8
         ("officer-report", f"/reports/{english_site['report']}/"),
     ]:
         walk.visit(name, path)
+    # A file for the quarter provincial staff approved above is refused: the refusal is the service's own words.
+    walk.visit("officer-upload-locked", "/uploads/new/")
+    page = walk.browser.page
+    page.select_option("select[name=year]", "2024")
+    page.select_option("select[name=quarter]", "2")
+    page.set_input_files("input[name=file]", files=[{"name": "sy.csv", "mimeType": "text/csv", "buffer": b"a,b\n"}])
+    with page.expect_navigation():
+        page.click("form.form button[type=submit]")
+    assert "Shenyang 2024 Q2 were approved by en-province" in page.inner_text(".errorlist.nonfield li")
+    walk.look("officer-upload-locked")
     walk.visit("officer-error-403", "/dashboard/city/210200/", status=403)
     walk.visit("officer-error-403-audit", "/audit/", status=403)
     offences |= walk.offences

@@ -78,7 +78,7 @@ def test_the_league_counts_the_missed_year_against_the_city(province_client, she
 def test_in_english_the_years_read_in_english(province_client, shenyang_drills):
     province_client.cookies["django_language"] = "en"
     html = province_client.get(reverse("dash_target", args=["2.5.6-08"]), Q2).content.decode()
-    assert "≥ 2 次 (every year)" in html and "Year by year (province)" in html
+    assert "≥ 2 times (every year)" in html and "Year by year (province)" in html
     years = figures_of(html)["chart-years-data"]["data"][0]
     tip = years["hovertext"][years["y"].index("Shenyang")][1]
     assert tip.startswith("Shenyang\n2023: Missed") and "Due: 2023-12-31" in tip
