@@ -21,6 +21,7 @@ RULES = {
     "not_a_number": _("不是有效数字"),
     "note_too_long": _("备注过长"),
     "out_of_range": _("数值超出合理范围"),
+    "not_whole": _("计数指标只能填整数"),
     "duplicate": _("重复的数据行"),
     "empty_value": _("数值为空"),
     "missing_indicator": _("本次未填报该指标"),

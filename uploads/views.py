@@ -16,7 +16,8 @@ from audit.models import Kind
 from audit.services import record
 from common.spreadsheets import neutralise_row
 from common.times import local_iso
-from indicators.localized import period_name
+from indicators.localized import area_name_of, english, localized, period_name
+from indicators.models import Indicator
 from indicators.periods import period_label, quarter_end, submission_deadline, today
 
 from .bounded import OutOfMemory, ReaderCrashed, run_bounded
@@ -93,12 +94,26 @@ def upload_detail(request, pk):
             "upload": upload,
             "can_confirm": can_confirm,
             "can_enter": can_enter,
-            "changes": [{**c, "old": plain_number(c["old"]), "new": plain_number(c["new"])} for c in upload.changes],
+            "changes": _changes_shown(upload.changes),
             "values": values[:VALUES_SHOWN],
             "value_count": values.count(),
             "values_shown": VALUES_SHOWN,
         },
     )
+
+
+def _changes_shown(changes: list[dict]) -> list[dict]:
+    """The dry run's list of changes as the page shows it: numbers as typed, names in the page's language (the list
+    keeps the Chinese names it was made with)."""
+    shown = [{**c, "old": plain_number(c["old"]), "new": plain_number(c["new"])} for c in changes]
+    if english() and shown:
+        indicators = Indicator.objects.in_bulk({c["indicator_code"] for c in shown}, field_name="code")
+        for c in shown:
+            indicator = indicators.get(c["indicator_code"])
+            c["area"] = area_name_of(c["area_code"], c["area"])
+            c["indicator"] = localized(indicator) if indicator else c["indicator"]
+            c["unit"] = localized(indicator, "unit") if indicator else c["unit"]
+    return shown
 
 
 @require_POST

@@ -27,11 +27,11 @@
     } else {
       var value = parse(text), low = Number(input.dataset.min), high = Number(input.dataset.max);
       if (isNaN(value)) {
-        problem = "“" + text + "”" + messages.number;
+        problem = messages.number + "：“" + text + "”";
       } else if (value < low || value > high) {
         problem = messages.range + " " + input.dataset.min + "—" + input.dataset.max;
       } else if (input.hasAttribute("data-whole") && value % 1 !== 0) {
-        warning = messages.whole;
+        problem = messages.whole;  // counted things: the server refuses a fraction too
       }
       input.classList.toggle("changed", current === undefined || isNaN(value) || Number(current) !== value);
     }
