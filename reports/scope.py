@@ -5,12 +5,32 @@ from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
 
-from indicators.localized import english, localized
+from indicators.localized import english
 from indicators.models import Area
 from indicators.periods import latest_closed_quarter, period_label
 from targets.models import Department, Responsibility, Section, SpecialColumn, Target
 
 FORMATS = {"xlsx": "XLSX", "csv": "CSV（zip）", "pdf": "PDF"}
+
+
+def _english_names() -> dict:
+    """English names of what a scope can name, by code (Chinese where no English is given). The plan's reference
+    data change with a plan revision at most, so ten minutes in the cache is safe."""
+    from django.core.cache import cache
+
+    def build() -> dict:
+        def pick(rows):
+            return {code: en or zh for code, zh, en in rows}
+
+        return {
+            "province": Area.objects.province().code,
+            "areas": pick(Area.objects.values_list("code", "name", "name_en")),
+            "departments": pick(Department.objects.values_list("code", "name", "name_en")),
+            "sections": pick(Section.objects.values_list("code", "title", "title_en")),
+            "special_columns": pick(SpecialColumn.objects.values_list("number", "title", "title_en")),
+        }
+
+    return cache.get_or_set("reports:scope-names-en", build, 600)
 
 
 class ScopeError(ValueError):
@@ -60,15 +80,17 @@ class ReportScope:
         """The scope in words as a page shows it: in English with the plan's English names."""
         if not english():
             return self.describe()
-        area = Area.objects.get(code=self.area) if self.area else Area.objects.province()
-        parts = [localized(area) if self.area else _("%(name)s（全省）") % {"name": localized(area)}]
+        names = _english_names()  # a list of reports names many scopes: no query per row
+        area = names["areas"].get(self.area or names["province"], "")
+        parts = [area if self.area else _("%(name)s（全省）") % {"name": area}]
         if self.department:
-            name = localized(Department.objects.get(code=self.department))
+            name = names["departments"].get(self.department, self.department)
             parts.append((_("%(name)s牵头") if self.lead_only else _("%(name)s牵头及配合")) % {"name": name})
         if self.section:
-            parts.append(str(Section.objects.get(code=self.section)))
+            parts.append(f"{self.section} {names['sections'].get(self.section, '')}".strip())
         if self.special_column:
-            parts.append(str(SpecialColumn.objects.get(number=self.special_column)))
+            title = names["special_columns"].get(self.special_column, "")
+            parts.append(_("专栏%(number)s %(title)s") % {"number": self.special_column, "title": title})
         return " · ".join(parts)
 
     def targets(self):

@@ -153,3 +153,22 @@ def test_a_pdf_is_built_by_a_real_worker_while_the_page_polls_its_progress(clien
     assert done and done["status"] == "done", "".join(celery_worker.output[-30:])
     assert download(client, report).startswith(b"%PDF")
     assert "build_report_task" in "".join(celery_worker.output)
+
+
+def test_the_list_of_reports_in_english_names_every_scope_without_a_query_per_report(
+    client, auditor, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    scopes = [{"area": "210100"}, {"department": "eco", "lead_only": True}, {"section": "2.2"}, {"special_column": 4}]
+    for extra in scopes * 5:
+        GeneratedReport.objects.create(
+            requested_by=auditor, parameters={"year": 2024, "quarter": 4, **extra}, scope_label="…", format="xlsx"
+        )
+    client.force_login(auditor)
+    client.cookies["django_language"] = "en"
+    cache.clear()
+    client.get(reverse("report_index"))  # names read once, then kept
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("report_index")).content.decode()
+    assert "Shenyang" in page and "Special column 4" in page
