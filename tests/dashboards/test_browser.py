@@ -191,7 +191,14 @@ def test_a_city_officer_in_a_browser(live_server, transactional_db, make_user, u
     browser.shot("city-officer")
     response = browser.page.goto(f"{live_server.url}/dashboard/city/210200/")
     assert response.status == 403
-    browser.problems = [p for p in browser.problems if not re.search(r"(HTTP 403|status of 403)", p)]
+    assert "无权访问" in browser.page.inner_text("h1")
+    assert "市级填报员只能查看和填报本市的数据" in browser.page.content()
+    browser.shot("error-403")
+    response = browser.page.goto(f"{live_server.url}/no-such-page/")
+    assert response.status == 404 and "页面不存在" in browser.page.inner_text("h1")
+    assert "URLconf" not in browser.page.content()  # never Django's debug page with the list of every URL
+    browser.shot("error-404")
+    browser.problems = [p for p in browser.problems if not re.search(r"(HTTP 40[34]|status of 40[34])", p)]
     assert browser.problems == []
     browser.close()
 
