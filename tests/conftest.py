@@ -80,6 +80,16 @@ def admin_user(make_user, plan):
 
 
 @pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's own language, whatever an earlier test in the same process switched to."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"

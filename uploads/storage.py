@@ -11,7 +11,7 @@ path with the same effect.
 """
 
 import pandas as pd
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Observation, Upload
@@ -62,7 +62,8 @@ def store_observations(upload: Upload, rows: pd.DataFrame) -> int:
 
 def _store_postgresql(upload: Upload, rows: pd.DataFrame, now) -> None:
     table, uploads = Observation._meta.db_table, Upload._meta.db_table
-    with connection.cursor() as cursor:
+    # The staging table lives until the end of the transaction: one is needed even when a caller has none open.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE incoming_observation (area_id bigint, indicator_id bigint, year smallint, "
             "quarter smallint, value double precision, note text, source_row integer) ON COMMIT DROP"
