@@ -14,6 +14,7 @@ from indicators.periods import BASELINE_YEAR, quarter_end
 from indicators.units import counts_whole
 
 from .issues import Issue
+from .numbers import plain_number
 from .reading import ReadResult
 
 NOTE_MAX_LENGTH = 500  # Observation.note
@@ -46,9 +47,10 @@ class Validated:
 
 
 def _fmt(value) -> str:
+    """A value in a message as the person typed it (numbers by plain_number: every digit, no exponent)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return f"{value:g}" if isinstance(value, int | float) else str(value)
+    return plain_number(value) if isinstance(value, int | float) else str(value)
 
 
 def _fill_period(read: ReadResult, ctx: UploadContext) -> list[Issue]:
