@@ -35,4 +35,21 @@ def prepare_pool_process(**kwargs):
     from uploads.bounded import start_fork_server
 
     start_fork_server()
-    os.nice(settings.CELERY_WORKER_NICE)
+    yield_cpu(settings.CELERY_WORKER_NICE)
+
+
+def yield_cpu(niceness: int) -> None:
+    """Lower this pool process's priority by `niceness`, and that of the worker's session where the worker leads a
+    session of its own (started by systemd, setsid or a process manager). Linux shares the CPU between sessions first
+    (autogroup) and applies nice only within each: without the session's own nice value, a busy worker would take
+    as much CPU as the whole web server. A session the worker shares (a shell's) is left alone."""
+    if niceness <= 0:
+        return
+    os.nice(niceness)
+    if os.getsid(0) != os.getppid():  # the worker's main process does not lead this session
+        return
+    try:
+        with open("/proc/self/autogroup", "w") as group:
+            group.write(str(niceness))
+    except OSError:  # no autogroup here (another system, or turned off), or changed a moment ago by a sibling
+        pass

@@ -44,8 +44,11 @@ def _mapped_bytes() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def _child(connection, function, args, memory_bytes, cpu_seconds, stderr_path):
+def _child(connection, function, args, memory_bytes, cpu_seconds, stderr_path, niceness):
     try:
+        # The fork server started before its caller lowered its own priority (a Celery pool process yields the CPU
+        # to the web server): the reader yields as much as the process that asked.
+        os.nice(max(0, niceness - os.nice(0)))
         # What the child says on its way out (Rust's "memory allocation of … failed") goes where the parent reads it.
         with open(stderr_path, "wb") as stderr:
             os.dup2(stderr.fileno(), 2)
@@ -74,7 +77,9 @@ def run_bounded(function, *args, memory_bytes: int, timeout: float):
     handle, stderr_path = tempfile.mkstemp(prefix="bounded-", suffix=".log")
     os.close(handle)
     process = _context.Process(
-        target=_child, args=(sender, function, args, memory_bytes, int(timeout) + 1, stderr_path), daemon=True
+        target=_child,
+        args=(sender, function, args, memory_bytes, int(timeout) + 1, stderr_path, os.nice(0)),
+        daemon=True,
     )
     try:
         process.start()
