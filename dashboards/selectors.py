@@ -7,6 +7,7 @@ frames, never a query per row), and none recomputes progress: pages read what pr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -79,12 +80,12 @@ class PlanMeta:
     special_columns: pd.DataFrame  # index number: title, title_en
     indicators: pd.DataFrame  # index indicator_id: INDICATOR_FIELDS
 
-    @property
+    @cached_property  # asked for by every cell of a heat map; kept with the frames (they never change once built)
     def province_id(self) -> int | None:
         ids = self.areas.index[self.areas["level"] == Area.Level.PROVINCE]
         return int(ids[0]) if len(ids) else None
 
-    @property
+    @cached_property
     def reporting_area_ids(self) -> list[int]:
         """The 14 cities and 沈抚示范区, in the plan's order."""
         return [int(i) for i in self.areas.index[self.areas["level"].isin(REPORTING_LEVELS)]]

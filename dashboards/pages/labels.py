@@ -4,11 +4,11 @@ request's language, and the tip that shows the inputs a status was computed from
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from progress.choices import BaselineSource, ProjectionStatus, Status, YearState
 from progress.selectors import YearOfDuty, year_strip
@@ -20,6 +20,16 @@ from .cells import Cell, cell
 from .formatting import missing, num, num_marked, pct, signed, two
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _(message: str) -> str:
+    """gettext, remembered per language: a heat map's tips ask for the same dozen phrases for each of its cells."""
+    return _translated(get_language(), message)
+
+
+@lru_cache(maxsize=512)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
 
 
 class Labels:

@@ -145,11 +145,20 @@ def _heatmap_chart(meta: PlanMeta, filters: Filters, rows: pd.DataFrame, kept: s
     city_rows = rows[rows["area_id"].isin(meta.reporting_area_ids) & rows["target_id"].isin(kept)]
     columns = [int(t) for t in dict.fromkeys(city_rows["target_id"])]
     cells = {(r.area_id, r.target_id): r for r in rows[rows["area_id"].isin(areas)].itertuples(index=False)}
-    x = [meta.targets.loc[t, "code"] for t in columns]
+    # What every cell of a column or row repeats, read from the frames once rather than once per cell.
+    targets = {
+        t: _HeatTarget(*row)
+        for t, row in zip(
+            columns, meta.targets.loc[columns, ["code", "name", "unit"]].itertuples(index=False), strict=True
+        )
+    }
+    codes = meta.areas["code"].to_dict()
+    x = [targets[t].code for t in columns]
     y = [_("全省") if a == province else area_name(meta, a, labels) for a in areas]
     statuses, tips, hrefs, table = [], [], [], []
     for a, area_label in zip(areas, y, strict=True):
-        row = [_heatmap_cell(meta, filters, a, area_label, t, cells.get((a, t)), labels) for t in columns]
+        place = None if a == province else codes[a]
+        row = [_heatmap_cell(filters, place, area_label, targets[t], cells.get((a, t)), labels) for t in columns]
         statuses.append([c.status for c in row])
         tips.append([c.tip for c in row])
         hrefs.append([c.href for c in row])
@@ -168,6 +177,12 @@ def _heatmap_chart(meta: PlanMeta, filters: Filters, rows: pd.DataFrame, kept: s
     return Chart("heatmap", title, heatmap, [_("地区"), *x], table, note=note, wide=True)
 
 
+class _HeatTarget(NamedTuple):
+    code: str
+    name: str
+    unit: str
+
+
 class _HeatCell(NamedTuple):
     status: str | None
     tip: str
@@ -175,20 +190,19 @@ class _HeatCell(NamedTuple):
     cell: Cell
 
 
-def _heatmap_cell(meta: PlanMeta, filters: Filters, area_id: int, area_label: str, target_id: int, r, labels: Labels):
-    """One area × target of the heat map and its table; an empty cell where the area is not assessed."""
-    target = meta.targets.loc[target_id]
+def _heatmap_cell(filters: Filters, place: str | None, area_label: str, target: _HeatTarget, r, labels: Labels):
+    """One area (`place` its code, None for the province) × target of the heat map and its table; an empty cell where
+    the area is not assessed."""
     if r is None:
-        return _HeatCell(None, hover(f"{area_label} · {target['code']}\n" + _("未评估")), "", cell(""))
-    if area_id == meta.province_id:
-        href = reverse("dash_target", args=[target["code"]]) + filters.query(city=None)
+        return _HeatCell(None, hover(f"{area_label} · {target.code}\n" + _("未评估")), "", cell(""))
+    if place is None:
+        href = reverse("dash_target", args=[target.code]) + filters.query(city=None)
     else:
-        code = meta.areas.loc[area_id, "code"]
-        href = reverse("dash_city", args=[code]) + filters.query(city=None, target=target["code"]) + "#series"
-    tip = status_tip(r, target["unit"], labels)
+        href = reverse("dash_city", args=[place]) + filters.query(city=None, target=target.code) + "#series"
+    tip = status_tip(r, target.unit, labels)
     text = Status(r.shown).symbol + (" *" if r.override_status else "")
     text += f" {two(r.schedule_ratio)}" if not missing(r.schedule_ratio) else ""
-    hover_text = hover(f"{area_label} · {target['code']} {short_name(target['name'], 30)}\n{tip}")
+    hover_text = hover(f"{area_label} · {target.code} {short_name(target.name, 30)}\n{tip}")
     return _HeatCell(r.shown, hover_text, href, cell(text, "status-cell", tip, href, r.shown))
 
 
