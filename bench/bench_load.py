@@ -58,6 +58,8 @@ DB_NAME = database_name("load")
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+AFTER = float(os.environ.get("BENCH_AFTER", "5"))
 CONCURRENCY = int(os.environ.get("BENCH_CELERY_CONCURRENCY", str(os.cpu_count() or 2)))
 UPLOADER_PASSWORD = "bench-" + uuid.uuid4().hex[:12]
 PAGES = [
@@ -120,9 +122,10 @@ def setup_django(env: dict) -> None:
     django.setup()
 
 
-def prepare_uploads() -> dict:
-    """For each reporting area: an uploader account, and two filled templates for the latest closed quarter (a first
-    version and a correction that moves every value a little), built as the demo builds its uploads."""
+def prepare_uploads(rounds: int) -> dict:
+    """For each reporting area: an uploader account, and for each round two filled templates for the latest closed
+    quarter (a first version and a correction that moves every value a little), built as the demo builds its uploads;
+    each round's values differ from the others', so no file is a copy of an earlier one."""
     from accounts.models import User
     from demo.loader import _filled_template
     from indicators.models import Area
@@ -138,17 +141,19 @@ def prepare_uploads() -> dict:
         user.set_password(UPLOADER_PASSWORD)
         user.save()
         rows = template_rows(area, year, quarter)
-        first = {
-            (r.area_code, r.indicator_code): round(r.min_value + (r.max_value - r.min_value) * 0.4, 0 if r.whole else 2)
-            for r in rows
-        }
         whole = {(r.area_code, r.indicator_code) for r in rows if r.whole}
-        correction = {key: round(value * 0.98, 0 if key in whole else 2) for key, value in first.items()}
-        prepared[area.code] = {
-            "user": user.username,
-            "files": [_filled_template(area, year, quarter, values) for values in (first, correction)],
-            "period": (year, quarter),
-        }
+        files = []
+        for n in range(rounds):
+            share = 0.4 + 0.1 * n
+            first = {
+                (r.area_code, r.indicator_code): round(
+                    r.min_value + (r.max_value - r.min_value) * share, 0 if r.whole else 2
+                )
+                for r in rows
+            }
+            correction = {key: round(value * 0.98, 0 if key in whole else 2) for key, value in first.items()}
+            files.append([_filled_template(area, year, quarter, values) for values in (first, correction)])
+        prepared[area.code] = {"user": user.username, "files": files, "period": (year, quarter)}
     return prepared
 
 
@@ -196,7 +201,7 @@ class Readers:
     def __init__(self, clients: list[Client]):
         self.clients = clients
         self.latencies: list[float] = []
-        self.timeline: list[tuple[float, float]] = []  # (started, ms) to see when the slow requests happened
+        self.timeline: list[tuple[float, float, str]] = []  # (started, ms, page) to see when the slow requests happened
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -215,7 +220,7 @@ class Readers:
             elapsed = (time.perf_counter() - started) * 1000
             with self.lock:
                 self.latencies.append(elapsed)
-                self.timeline.append((started, elapsed))
+                self.timeline.append((started, elapsed, path))
                 if status != 200:
                     self.errors.append(f"{path}: {status}")
 
@@ -244,15 +249,16 @@ class Readers:
         }
 
 
-def upload_everything(uploaders: dict, prepared: dict) -> dict:
+def upload_everything(uploaders: dict, prepared: dict, round_: int) -> dict:
     """Every area sends its first version and its correction, one after the other, all areas at once."""
     sent = {}
 
     def send(code: str) -> None:
         spec = prepared[code]
-        for version, data in enumerate(spec["files"]):
+        for version, data in enumerate(spec["files"][round_]):
             posted = time.perf_counter()
-            answer = post_upload(uploaders[code], code, spec["period"], data, f"{code}-v{version + 1}.xlsx")
+            name = f"{code}-r{round_ + 1}-v{version + 1}.xlsx"
+            answer = post_upload(uploaders[code], code, spec["period"], data, name)
             sent.setdefault(code, []).append({"id": answer["id"], "posted": posted, "status": answer["status"]})
 
     with ThreadPoolExecutor(len(prepared)) as pool:
@@ -261,32 +267,36 @@ def upload_everything(uploaders: dict, prepared: dict) -> dict:
 
 
 def follow(sent: dict, timeout: float = 300) -> dict:
-    """Poll the database until every upload is finished and every area's progress reflects its correction."""
+    """Poll the database until every upload is finished and every area's progress reflects its correction: two small
+    queries four times a second, so that the watching costs the machine under test next to nothing."""
     from django.db import close_old_connections
+    from django.db.models import Max
 
     from progress.models import Progress
     from uploads.models import Upload
 
-    pending = {(code, i) for code, items in sent.items() for i in range(len(items))}
-    recomputed = set()
+    by_id = {item["id"]: item for items in sent.values() for item in items}
+    pending, recomputed = set(by_id), set()
     deadline = time.monotonic() + timeout
     while (pending or len(recomputed) < len(sent)) and time.monotonic() < deadline:
         close_old_connections()
         now = time.perf_counter()
-        for code, i in list(pending):
-            item = sent[code][i]
-            upload = Upload.objects.get(pk=item["id"])
-            if not upload.is_pending:
-                item.update(final=upload.status, accepted_s=now - item["posted"], finished_at=upload.finished_at)
-                pending.discard((code, i))
-        for code, items in sent.items():
-            last = items[-1]
-            if code in recomputed or "finished_at" not in last:
-                continue
-            if Progress.objects.filter(area__code=code, computed_at__gte=last["finished_at"]).exists():
-                last["dashboard_s"] = now - last["posted"]
-                recomputed.add(code)
-        time.sleep(0.1)
+        finished = Upload.objects.filter(pk__in=pending).exclude(status__in=Upload.PENDING)
+        for pk, status, finished_at in finished.values_list("pk", "status", "finished_at"):
+            by_id[pk].update(final=status, accepted_s=now - by_id[pk]["posted"], finished_at=finished_at)
+            pending.discard(pk)
+        waiting = {
+            code: items[-1] for code, items in sent.items() if code not in recomputed and "finished_at" in items[-1]
+        }
+        if waiting:
+            latest = (
+                Progress.objects.filter(area__code__in=waiting).values_list("area__code").annotate(Max("computed_at"))
+            )
+            for code, computed_at in latest:
+                if computed_at >= waiting[code]["finished_at"]:
+                    waiting[code]["dashboard_s"] = now - waiting[code]["posted"]
+                    recomputed.add(code)
+        time.sleep(0.25)
     return sent
 
 
@@ -314,10 +324,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, round(share * len(ordered)) - 1)]
 
 
-def report(name: str, r: dict) -> None:
+CPU_COLUMNS = ("web", "worker", "postgres", "redis", "benchmark", "machine")
+
+
+def report(name: str, r: dict, cpu: dict) -> None:
+    cores = " ".join(f"{cpu[column] / r['seconds']:>9.2f}" for column in CPU_COLUMNS)
     print(
-        f"{name:<16} {r['n']:>7} {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['max']:>8.1f} "
-        f"{len(r['errors']):>6} {r['seconds']:>6.1f}",
+        f"{name:<20} {r['n']:>6} {r['rps']:>6.1f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f} "
+        f"{len(r['errors']):>6} {r['seconds']:>5.1f}   {' ' * 16}{cores}",
         flush=True,
     )
 
@@ -338,8 +352,50 @@ def start_servers(env: dict) -> tuple[subprocess.Popen, subprocess.Popen, str]:
     return server, worker, f"http://127.0.0.1:{port}"
 
 
-def measure(base: str, prepared: dict) -> tuple[dict, dict, dict]:
-    """The two phases: readers alone, then readers while every area uploads."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(sessions: dict[str, int]) -> dict[str, float]:
+    """CPU time (user + system, with that of exited children reaped) so far, by who used it: each of `sessions` (a
+    process session: gunicorn, the Celery worker with its pool and reader processes, Redis), PostgreSQL's processes,
+    this benchmark's own (its reader and uploader threads), and the whole machine."""
+    used = dict.fromkeys([*sessions, "postgres", "benchmark"], 0.0)
+    owner = {sid: name for name, sid in sessions.items()}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        comm, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        seconds = sum(int(x) for x in fields[11:15]) / TICK
+        if int(stat.parent.name) == os.getpid():
+            used["benchmark"] += seconds
+        elif comm.startswith("postgres"):
+            used["postgres"] += seconds
+        elif int(fields[3]) in owner:
+            used[owner[int(fields[3])]] += seconds
+    with open("/proc/stat") as machine:
+        jiffies = [int(x) for x in machine.readline().split()[1:]]
+    used["machine"] = (sum(jiffies) - jiffies[3] - jiffies[4]) / TICK  # all but idle and iowait
+    return used
+
+
+def phase(clients: list[Client], sessions: dict, run, after: float = 0.0) -> tuple[dict, dict, object]:
+    """The readers read while run() runs, then `after` seconds more, and for at least SECONDS in all; their figures,
+    the CPU used meanwhile, and what run() returned."""
+    before = cpu_seconds(sessions)
+    readers = Readers(clients)
+    readers.start()
+    started = time.monotonic()
+    outcome = run()
+    time.sleep(max(after, SECONDS - (time.monotonic() - started)))
+    result = readers.stop()
+    after = cpu_seconds(sessions)
+    return result, {name: after[name] - before[name] for name in after}, outcome
+
+
+def measure(base: str, prepared: dict, sessions: dict) -> list[dict]:
+    """ROUNDS times the two phases: readers alone, then readers while every area uploads."""
     clients = [Client(base) for _ in range(CLIENTS)]
     for client in clients:
         client.login()
@@ -347,46 +403,63 @@ def measure(base: str, prepared: dict) -> tuple[dict, dict, dict]:
         clients[0].get(path)
     uploaders = {code: log_in(base, spec["user"], UPLOADER_PASSWORD) for code, spec in prepared.items()}
     print(f"\n{CLIENTS} concurrent readers over {len(PAGES)} dashboard pages; gunicorn {WORKERS} sync workers, "
-          f"Celery prefork ×{CONCURRENCY}, on {os.cpu_count()} cores\n")  # fmt: skip
-    header = f"{'phase':<16} {'reqs':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>8} {'errors':>6} {'s':>6}"
+          f"Celery prefork ×{CONCURRENCY}, on {os.cpu_count()} cores; {ROUNDS} rounds\n")  # fmt: skip
+    header = (
+        f"{'phase':<20} {'reqs':>6} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} {'s':>5}"
+        f"   CPU cores used: {' '.join(f'{name:>9}' for name in CPU_COLUMNS)}"
+    )
     print(header + "\n" + "-" * len(header))
-    readers = Readers(clients)
-    readers.start()
-    time.sleep(SECONDS)
-    quiet = readers.stop()
-    report("without uploads", quiet)
-    readers = Readers(clients)
-    readers.start()
-    started = time.monotonic()
-    sent = follow(upload_everything(uploaders, prepared))
-    time.sleep(max(0.0, SECONDS - (time.monotonic() - started)))
-    busy = readers.stop()
-    report("with uploads", busy)
-    timeline(busy, sent)
-    return quiet, busy, sent
+    rounds = []
+    for n in range(ROUNDS):
+        quiet, quiet_cpu, _ = phase(clients, sessions, lambda: None)
+        report(f"{n + 1}: without uploads", quiet, quiet_cpu)
+        # The pages are read on for AFTER seconds once progress shows every correction: while they are rebuilt.
+        busy, busy_cpu, sent = phase(
+            clients, sessions, lambda n=n: follow(upload_everything(uploaders, prepared, n)), after=AFTER
+        )
+        report(f"{n + 1}: with uploads", busy, busy_cpu)
+        timeline(busy, sent)
+        rounds.append({"quiet": quiet, "busy": busy, "sent": sent, "problems": verify(sent)})
+    return rounds
 
 
 def timeline(busy: dict, sent: dict) -> None:
     """When the slow page requests started, against when the uploads finished and progress showed them."""
     origin = min(item["posted"] for items in sent.values() for item in items)
-    slow = [(t - origin, ms) for t, ms in busy["timeline"] if ms > 2 * statistics.median(busy["latencies"])]
+    slow = [(t - origin, ms) for t, ms, _page in busy["timeline"] if ms > 2 * statistics.median(busy["latencies"])]
     finished = sorted(
         item["posted"] + item["accepted_s"] - origin for i in sent.values() for item in i if "accepted_s" in item
     )
     shown = sorted(i[-1]["posted"] + i[-1]["dashboard_s"] - origin for i in sent.values() if "dashboard_s" in i[-1])
     if finished and shown:
-        print(f"  uploads finished {finished[0]:.1f}–{finished[-1]:.1f} s after the first POST; "
+        print(f"    uploads finished {finished[0]:.1f}–{finished[-1]:.1f} s after the first POST; "
               f"progress showed them {shown[0]:.1f}–{shown[-1]:.1f} s")  # fmt: skip
     if slow:
-        print(f"  {len(slow)} page requests slower than twice the median started {min(t for t, _ in slow):.1f}–"
+        print(f"    {len(slow)} page requests slower than twice the median started {min(t for t, _ in slow):.1f}–"
               f"{max(t for t, _ in slow):.1f} s after the first POST")  # fmt: skip
+    if os.environ.get("BENCH_TIMELINE"):  # second by second: requests started, their p95, uploads finished
+        seconds = {}
+        pages = {}
+        for t, ms, page in busy["timeline"]:
+            seconds.setdefault(int(t - origin + 100) - 100, []).append(ms)
+            pages.setdefault(page, []).append(ms)
+        for page, values in pages.items():
+            print(f"    {page:<45} p50 {statistics.median(values):>6.0f}  p95 {percentile(values, 0.95):>6.0f} ms")
+        for second, values in sorted(seconds.items()):
+            done = sum(1 for f in finished if second <= f < second + 1)
+            mark = " progress shown" if any(second <= f < second + 1 for f in shown) else ""
+            print(f"    {second:>4} s {len(values):>4} reqs  p95 {percentile(values, 0.95):>6.0f} ms  "
+                  f"{'#' * done}{mark}")  # fmt: skip
 
 
-def summarise(quiet: dict, busy: dict, sent: dict) -> bool:
-    uploads = [item for items in sent.values() for item in items]
-    finished = [item["accepted_s"] for item in uploads if "accepted_s" in item]
-    shown = [items[-1]["dashboard_s"] for items in sent.values() if "dashboard_s" in items[-1]]
-    print(f"\n{len(uploads)} uploads ({len(sent)} areas × 2) sent at once through the API")
+def summarise(rounds: list[dict]) -> bool:
+    """The goal is judged on all rounds together: the p95 of every request read with uploads against that of every
+    request read without (each round's own ratio is printed too)."""
+    sent = [item for r in rounds for items in r["sent"].values() for item in items]
+    finished = [item["accepted_s"] for item in sent if "accepted_s" in item]
+    shown = [items[-1]["dashboard_s"] for r in rounds for items in r["sent"].values() if "dashboard_s" in items[-1]]
+    areas = len(rounds[0]["sent"])
+    print(f"\n{len(sent)} uploads ({len(rounds)} rounds × {areas} areas × 2) sent through the API, a round at once")
     for label, values in (
         ("POST → finished (accepted or superseded)", finished),
         ("POST of the correction → dashboard shows it (progress recomputed, cache version bumped)", shown),
@@ -394,9 +467,14 @@ def summarise(quiet: dict, busy: dict, sent: dict) -> bool:
         if values:
             print(f"{label}: p50 {statistics.median(values):.1f} s, p95 {percentile(values, 0.95):.1f} s, "
                   f"max {max(values):.1f} s")  # fmt: skip
-    problems = verify(sent) + [f"HTTP: {e}" for e in (quiet["errors"] + busy["errors"])[:10]]
-    ratio = busy["p95"] / quiet["p95"]
-    print(f"\np95 with uploads / without: {ratio:.2f} (goal ≤ 2)")
+    errors = [e for r in rounds for e in r["quiet"]["errors"] + r["busy"]["errors"]]
+    problems = [p for r in rounds for p in r["problems"]] + [f"HTTP: {e}" for e in errors[:10]]
+    quiet = [ms for r in rounds for ms in r["quiet"]["latencies"]]
+    busy = [ms for r in rounds for ms in r["busy"]["latencies"]]
+    ratio = percentile(busy, 0.95) / percentile(quiet, 0.95)
+    each = ", ".join(f"{r['busy']['p95'] / r['quiet']['p95']:.2f}" for r in rounds)
+    print(f"\np95 with uploads / without, all rounds: {percentile(busy, 0.95):.0f} / {percentile(quiet, 0.95):.0f} ms "
+          f"= {ratio:.2f} (goal ≤ 2); round by round: {each}")  # fmt: skip
     print("Nothing lost or misordered, no error: " + ("PASS" if not problems else "FAIL"))
     for problem in problems[:20]:
         print("  " + problem)
@@ -434,10 +512,11 @@ def main() -> int:
             CELERY_BROKER_URL=f"redis://127.0.0.1:{redis_port}/0", CACHE_URL=f"rediscache://127.0.0.1:{redis_port}/1"
         )
         setup_django(env)
-        prepared = prepare_uploads()
-        print(f"  {len(prepared)} areas × 2 templates prepared", flush=True)
+        prepared = prepare_uploads(ROUNDS)
+        print(f"  {len(prepared)} areas × 2 templates × {ROUNDS} rounds prepared", flush=True)
         server, worker, base = start_servers(env)
-        return 0 if summarise(*measure(base, prepared)) else 1
+        sessions = {"web": server.pid, "worker": worker.pid, "redis": redis_process.pid}
+        return 0 if summarise(measure(base, prepared, sessions)) else 1
     finally:
         stop(server)
         stop(worker)

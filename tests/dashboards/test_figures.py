@@ -4,7 +4,8 @@ import json
 import math
 
 from dashboards import figures, geo_figures
-from dashboards.templatetags.dashboard_tags import dumps, figure_json
+from dashboards.pages.cells import cell
+from dashboards.templatetags.dashboard_tags import dumps, figure_json, table_body
 
 LABELS = {s: s.upper() for s in figures.STATUS_ORDER}
 
@@ -67,6 +68,23 @@ def test_figure_json_is_strict_json_safe_inside_a_script_element():
     assert json.loads(text) == {"text": "</script><b>&", "value": None, "nested": [None, 1.5], "name": "沈阳"}
     html = figure_json({"a": 1}, "chart-x-data")
     assert html == '<script id="chart-x-data" type="application/json">{"a":1}</script>'
+
+
+def test_table_rows_escape_every_text_and_attribute():
+    rows = [
+        [
+            cell("<b>沈阳</b>", href='/c/?a=1&b="2"'),
+            cell("√ 1.02", "status-cell", tip='<i>"tip"</i>', href="/t/", badge="achieved"),
+            cell("原文", "quote"),
+            cell("12.5", "num"),
+        ]
+    ]
+    assert table_body(rows) == (
+        '<tr><td><a href="/c/?a=1&amp;b=&quot;2&quot;">&lt;b&gt;沈阳&lt;/b&gt;</a></td>'
+        '<td class="status-cell"><span class="st st-achieved" title="&lt;i&gt;&quot;tip&quot;&lt;/i&gt;" tabindex="0">'
+        '<a href="/t/">√ 1.02</a></span></td>'
+        '<td class="quote" lang="zh">原文</td><td class="num">12.5</td></tr>'
+    )
 
 
 def test_clean_turns_what_json_lacks_into_none():
