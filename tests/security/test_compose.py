@@ -113,6 +113,7 @@ def test_the_compose_file_describes_the_stack():
     for name in ("worker", "beat"):
         assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"
     assert services["web"]["ports"] == ["${WEB_PUBLISH:-127.0.0.1:8000}:8000"]
+    assert services["worker"]["cpu_shares"] < services["web"].get("cpu_shares", 1024)  # pages before uploads
     with pytest.raises(AssertionError, match="SECRET_KEY"):
         interpolate("${SECRET_KEY:?set SECRET_KEY in .env}", {})
 
