@@ -3,25 +3,31 @@
 Creates a PostgreSQL database of its own, migrates, loads the plan and the demo data (DEMO_MODE=1: the real upload
 pipeline and recompute), collects the static files, and starts a private redis-server (broker and page cache on one
 Redis, as docker-compose.yml has them), gunicorn (BENCH_WORKERS sync workers, 3 as in the Dockerfile) and a real
-Celery worker (prefork, one process per core). Then:
+Celery worker (prefork, one process per core), each in a session of its own as containers or services run. Then,
+BENCH_ROUNDS times (3):
 
 1. without uploads: BENCH_CLIENTS concurrent clients (50), each logged in with its own session, read the dashboard
    pages round and round for BENCH_SECONDS (20);
 2. with uploads: the same readers, while each of the 15 reporting areas (14 cities and 沈抚示范区) sends two quarterly
    templates for the latest closed quarter through the REST API, one right after the other (a first version and a
-   correction, built with the demo's template builder). Readers go on until every area's progress shows the
-   correction, and at least BENCH_SECONDS.
+   correction, built with the demo's template builder; each round's values differ). Readers go on until every area's
+   progress shows the correction, then BENCH_AFTER seconds more (5: while the pages are rebuilt), and at least
+   BENCH_SECONDS in all.
 
-Prints throughput, p50/p95/max latency of the pages with and without the uploads, and per upload the time from its
-POST to accepted and to the dashboard showing it (the Progress rows of its area recomputed and the page-cache version
-bumped). Checks that nothing failed (no HTTP error, no upload rejected or failed) and nothing was lost or misordered
-(every area's current values are its correction's, every first version ends superseded). Goal: those checks pass and
-the p95 with uploads is at most twice the p95 without. Everything it made is removed at the end, whatever happens.
+Prints, per phase, throughput, p50/p95/max latency of the pages and the CPU used meanwhile by the web server, the
+worker (with its reader processes), PostgreSQL, Redis, this benchmark and the whole machine (in cores); per upload the
+time from its POST to finished and to the dashboard showing it (the Progress rows of its area recomputed and the
+page-cache version bumped). Checks that nothing failed (no HTTP error, no upload rejected or failed) and nothing was
+lost or misordered (after each round every area's current values are its correction's, every first version ends
+superseded). Goal: those checks pass and the p95 of all the requests read with uploads is at most twice the p95 of
+all those read without (each round's own ratio is printed too). With BENCH_TIMELINE=1, each round's pages' p95 and
+second by second when the requests started, their p95 and the uploads finished. Everything it made is removed at the
+end, whatever happens.
 
     .venv/bin/python bench/bench_load.py
 
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (50), BENCH_SECONDS (20),
-BENCH_WORKERS (3), BENCH_CELERY_CONCURRENCY (number of cores).
+BENCH_ROUNDS (3), BENCH_AFTER (5), BENCH_WORKERS (3), BENCH_CELERY_CONCURRENCY (number of cores), BENCH_TIMELINE.
 """
 
 import gzip
