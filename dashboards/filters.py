@@ -13,6 +13,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from indicators.periods import quarters_between
+from progress.selectors import opening_quarter
 from progress.services import FIRST_YEAR
 
 from .selectors import PlanMeta
@@ -109,18 +110,6 @@ class Filters:
         previous = self.at_quarter(quarters[index - 1]) if index > 0 else None
         following = self.at_quarter(quarters[index + 1]) if index + 1 < len(quarters) else None
         return previous, following
-
-
-def opening_quarter(
-    latest: tuple[int, int], reported: tuple[int, int] | None, plan_end: tuple[int, int] | None
-) -> tuple[int, int]:
-    """The quarter pages open on: the latest with data that lies within the plan period. The grid (`latest`) runs on
-    to the last closed quarter, carrying values forward; past the plan's end it is the final assessment, which a
-    reader chooses rather than lands on."""
-    opening = min(latest, reported or latest)
-    if plan_end is not None:
-        opening = min(opening, plan_end)
-    return max(opening, (FIRST_YEAR, 1))
 
 
 def parse_filters(

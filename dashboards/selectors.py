@@ -11,12 +11,13 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from django.db.models import F, Max, Q
+from django.db.models import Q
 
 from indicators.models import Area, Indicator
 from progress.models import Progress, StatusOverride
 from progress.selectors import yearly_records
 from targets.models import Department, Responsibility, Section, SpecialColumn, Target
+from targets.selectors import last_quarter_of
 from uploads.models import Observation, Upload
 
 REPORTING_LEVELS = Area.REPORTING_LEVELS
@@ -92,16 +93,12 @@ class PlanMeta:
 
     @property
     def plan_end(self) -> tuple[int, int] | None:
-        """The last quarter of the plan period: the latest of the targets' years (a target year or a yearly duty's
-        last year ends with its Q4) and deadlines (their own quarter). None before the plan is loaded."""
+        """The last quarter of the plan period (targets.selectors.last_quarter_of). None before the plan is loaded."""
         targets = self.targets
         if targets.empty:
             return None
-        years = pd.concat([targets["target_year"], targets["last_year"]]).dropna().astype(int)
-        ends = [(int(y), 4) for y in years.unique()]
-        deadlines = pd.to_datetime(targets["deadline"], errors="coerce").dropna()
-        ends += [(int(d.year), (int(d.month) - 1) // 3 + 1) for d in deadlines.unique()]
-        return max(ends) if ends else None
+        years = pd.concat([targets["target_year"], targets["last_year"]]).dropna()
+        return last_quarter_of(years.unique(), pd.to_datetime(targets["deadline"], errors="coerce").dropna().unique())
 
     def area_by_code(self, code: str) -> int | None:
         ids = self.areas.index[self.areas["code"] == code]
@@ -250,20 +247,6 @@ def _targets() -> pd.DataFrame:
         )  # fmt: skip
         targets[column] = [_value_display(*goal) for goal in goals]
     return targets.set_index("id")
-
-
-def latest_quarter() -> tuple[int, int] | None:
-    """The latest quarter the Progress table holds (one query, on the (year, quarter, status) index)."""
-    row = Progress.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
-    return (int(row[0]), int(row[1])) if row else None
-
-
-def latest_reported_quarter(latest: tuple[int, int]) -> tuple[int, int] | None:
-    """The latest quarter a judged value comes from: the grid runs on to `latest` carrying each value forward, so the
-    latest quarter's rows name it (one aggregate over that quarter, on the (year, quarter, status) index)."""
-    rows = Progress.objects.filter(year=latest[0], quarter=latest[1])
-    found = rows.aggregate(source=Max(F("actual_year") * 4 + F("actual_quarter") - 1))["source"]
-    return None if found is None else (int(found) // 4, int(found) % 4 + 1)
 
 
 def _frame(progress, overrides) -> pd.DataFrame:

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from indicators.localized import english
 from indicators.periods import latest_closed_quarter, today
 from progress import pending
+from progress.selectors import latest_quarter, latest_reported_quarter
 from uploads.selectors import completeness_grid
 
 from . import pages
 from .cache import latest_or_build, memoised, versioned
 from .filters import parse_filters
 from .pages import methodology
-from .selectors import area_uploads, latest_quarter, latest_reported_quarter, plan_meta
+from .selectors import area_uploads, plan_meta
 
 SPLIT = "<!--dash-split-->"
 META_TIMEOUT = 10 * 60

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from targets.models import Target
+from targets.selectors import plan_end
 
 from .choices import YearState
 from .models import Progress, StatusOverride
+from .services import FIRST_YEAR
 
 # Export column → the Progress field it reads.
 EXPORT_COLUMNS = {
@@ -159,3 +161,37 @@ def yearly_record(*, target, area, year: int, quarter: int) -> list[YearOfDuty]:
 def year_strip(record: list[YearOfDuty]) -> str:
     """2022 ✓ · 2023 ✗ · 2024 ✓ · 2025 …"""
     return " · ".join(f"{y.year} {y.symbol}" for y in record)
+
+
+def latest_quarter() -> tuple[int, int] | None:
+    """The latest quarter the Progress table holds (one query, on the (year, quarter, status) index)."""
+    row = Progress.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def latest_reported_quarter(latest: tuple[int, int]) -> tuple[int, int] | None:
+    """The latest quarter a judged value comes from: the grid runs on to `latest` carrying each value forward, so the
+    latest quarter's rows name it (one aggregate over that quarter, on the (year, quarter, status) index)."""
+    rows = Progress.objects.filter(year=latest[0], quarter=latest[1])
+    found = rows.aggregate(source=Max(F("actual_year") * 4 + F("actual_quarter") - 1))["source"]
+    return None if found is None else (int(found) // 4, int(found) % 4 + 1)
+
+
+def opening_quarter(
+    latest: tuple[int, int], reported: tuple[int, int] | None, plan_end: tuple[int, int] | None
+) -> tuple[int, int]:
+    """The quarter pages and reports open on: the latest with data that lies within the plan period. The grid
+    (`latest`) runs on to the last closed quarter, carrying values forward; past the plan's end it is the final
+    assessment, which a reader chooses rather than lands on."""
+    opening = min(latest, reported or latest)
+    if plan_end is not None:
+        opening = min(opening, plan_end)
+    return max(opening, (FIRST_YEAR, 1))
+
+
+def default_quarter() -> tuple[int, int] | None:
+    """opening_quarter from the database (three small queries); None while nothing has been computed."""
+    latest = latest_quarter()
+    if latest is None:
+        return None
+    return opening_quarter(latest, latest_reported_quarter(latest), plan_end())

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.localized import localized
 from indicators.models import Area
 from indicators.periods import latest_closed_quarter
+from progress.selectors import default_quarter
 from targets.models import Department, Section, SpecialColumn
 
 from .models import GeneratedReport
@@ -31,8 +32,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
-        if not self.is_bound:
-            self.initial["year"], self.initial["quarter"] = latest_closed_quarter()
+        if not self.is_bound:  # the quarter the dashboards open on: the latest with data within the plan period
+            self.initial["year"], self.initial["quarter"] = default_quarter() or latest_closed_quarter()
         if user.sees_everything:
             areas = [("", _("全省"))] + [(a.code, localized(a)) for a in Area.objects.reporting()]
         else:

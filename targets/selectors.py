@@ -1,6 +1,9 @@
 """Reads of the plan that pages, the API and exports share."""
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Max, Prefetch, QuerySet
 
 from .models import Responsibility, Target
 
@@ -104,3 +107,17 @@ def plan_export_rows(targets=None, *, province_code: str = "210000"):
                 "area_code": value.area.code,
                 "target_value": row["target_value"] if deadline else f"{value.value:g}",
             }
+
+
+def last_quarter_of(years: Iterable, deadlines: Iterable) -> tuple[int, int] | None:
+    """The last quarter of the plan period: the latest of its years (a target year, or a yearly duty's last year,
+    ends with its Q4) and its deadlines (their own quarter). None for a plan without either."""
+    ends = [(int(y), 4) for y in years if y == y and y is not None]  # y == y: not NaN
+    ends += [(d.year, (d.month - 1) // 3 + 1) for d in deadlines if isinstance(d, date)]
+    return max(ends, default=None)
+
+
+def plan_end() -> tuple[int, int] | None:
+    """The last quarter of the plan in the database (one aggregate)."""
+    found = Target.objects.aggregate(year=Max("target_year"), last=Max("last_year"), deadline=Max("deadline"))
+    return last_quarter_of([found["year"], found["last"]], [found["deadline"]])

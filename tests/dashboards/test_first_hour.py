@@ -69,3 +69,14 @@ def test_the_pages_open_on_the_latest_quarter_a_value_comes_from(province_client
     Progress.objects.filter(year=2025, quarter=2).exclude(actual_year=None).update(actual_year=2025, actual_quarter=1)
     html = province_client.get(reverse("dash_overview")).content.decode()
     assert '<option value="2025Q1" selected>' in html and '<option value="2025Q2">' in html
+
+
+def test_the_report_form_opens_on_the_quarter_the_dashboards_open_on(client, auditor, synthetic_progress):
+    synthetic_progress(cities=3, quarters=[(2025, 3), (2025, 4), (2026, 1)])
+    client.force_login(auditor)
+    html = client.get(reverse("report_index")).content.decode()
+    assert '<option value="2025" selected>' in html and '<option value="4" selected>' in html  # not 2026 Q1 or later
+    # Nothing reported after 2025 Q2 (values carried forward): the report opens there, like the pages.
+    Progress.objects.exclude(actual_year=None).update(actual_year=2025, actual_quarter=2)
+    html = client.get(reverse("report_index")).content.decode()
+    assert '<option value="2025" selected>' in html and '<option value="2" selected>' in html
