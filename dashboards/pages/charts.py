@@ -92,7 +92,7 @@ def progress_chart(
         tip = f"{target['code']} {target['name']}\n{status_tip(row, target['unit'], labels)}"
         bars["hover"].append(hover(tip + (f"\n{_('备注')}：{short_name(remark, 60)}" if remark else "")))
         bars["links"].append(href)
-        extra = [cell(remark)] if remarks is not None else []
+        extra = [cell(remark, "typed")] if remarks is not None else []
         table.append([*_progress_row(row, target, role, href, labels), *extra])
     figure = None
     if bars["labels"]:
@@ -131,14 +131,24 @@ def _progress_row(row, target, role: str, href: str, labels: Labels) -> list[Cel
     ]
 
 
-def series_charts(meta: PlanMeta, series: pd.DataFrame, target_id: int, labels: Labels, prefix: str) -> list[Chart]:
+def series_charts(
+    meta: PlanMeta, series: pd.DataFrame, target_id: int, labels: Labels, prefix: str, notes: dict | None = None
+) -> list[Chart]:
     """One area's time series of a target: the judged value, the expected trajectory (序时进度值), the target level
-    and the projection to the target year; and, for a seasonal indicator, its 同比 changes."""
+    and the projection to the target year; and, for a seasonal indicator, its 同比 changes. `notes`, (year, quarter)
+    → the note a city wrote beside its value, puts each judged value's note in its hover and a 备注 column."""
     target = meta.targets.loc[target_id]
     unit = target["unit"]
     seasonal = bool(target["seasonal"])
     x = [quarter_code(int(r.year), int(r.quarter)) for r in series.itertuples(index=False)]
-    tips = [hover(f"{x[i]}\n{status_tip(r, unit, labels)}") for i, r in enumerate(series.itertuples(index=False))]
+    remarks = [_judged_note(r, notes) for r in series.itertuples(index=False)]
+    tips = [
+        hover(
+            f"{x[i]}\n{status_tip(r, unit, labels)}"
+            + (f"\n{_('备注')}：{short_name(remarks[i], 60)}" if remarks[i] else "")
+        )
+        for i, r in enumerate(series.itertuples(index=False))
+    ]
     figure = None
     if len(series):
         figure = figures.line_chart(x=x, traces=_series_traces(series, tips, seasonal), y_title=unit)
@@ -147,9 +157,13 @@ def series_charts(meta: PlanMeta, series: pd.DataFrame, target_id: int, labels: 
     if yearly:
         for row, r in zip(rows, series.itertuples(index=False), strict=True):
             row.append(cell(labels.year_state.get(r.year_state, "")))
+    if notes is not None:
+        for row, remark in zip(rows, remarks, strict=True):
+            row.append(cell(remark, "typed"))
     columns = [_("季度"), _("实际值（评估值）"), _("实际值所属季度"), *([_("年内累计值")] if seasonal else [])]
     columns += [_("序时进度值"), _("目标值"), _("趋势预测"), _("预测判断"), _("状态")]
     columns += [_("本年完成情况")] if yearly else []
+    columns += [_("备注")] if notes is not None else []
     title = _("%(code)s %(name)s：走势（%(unit)s）") % {"code": target["code"], "name": target["name"], "unit": unit}
     note = _("评估值为该季度用于判断状态的数值（未报送时沿用此前最近一期；季节性指标在1—3季度沿用上年全年值）。")
     if yearly:
@@ -158,6 +172,15 @@ def series_charts(meta: PlanMeta, series: pd.DataFrame, target_id: int, labels: 
     if seasonal:
         charts.append(_yoy_chart(series, x, unit, target["direction"] == Indicator.Direction.LOWER, prefix))
     return charts
+
+
+def _judged_note(r, notes: dict | None) -> str:
+    """The note beside the value a quarter is judged on (an earlier quarter's, when that value is carried forward),
+    else beside the quarter's own value (a seasonal year-to-date figure), as the progress bars have it."""
+    if not notes:
+        return ""
+    judged = "" if missing(r.actual_year) else notes.get((int(r.actual_year), int(r.actual_quarter)), "")
+    return judged or notes.get((int(r.year), int(r.quarter)), "")
 
 
 def _series_traces(series: pd.DataFrame, tips: list[str], seasonal: bool) -> list[dict]:

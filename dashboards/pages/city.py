@@ -34,6 +34,7 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
     def link(target):
         return base + filters.query(target=target["code"]) + "#series"
 
+    page_notes = current_notes(area_ids=[area_id], through=filters.period)  # one query for the bars and the series
     page.charts.append(
         progress_chart(
             "progress",
@@ -43,7 +44,7 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
             labels,
             link,
             note=_("条形为完成进度（已完成距离占基准值到目标值全程的比例），黑色竖线为序时进度；悬停查看计算依据。"),
-            remarks=_remarks(meta, filters, area_id, mine),
+            remarks=_remarks(meta, filters, area_id, mine, page_notes),
         )
     )
     yearly = mine[mine["record"].map(bool)]
@@ -61,7 +62,9 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
         series = with_approval(
             meta, known(meta, progress_series(through=filters.period, area_ids=[area_id], target_ids=[wanted]))
         )
-        page.charts += series_charts(meta, series, wanted, labels, "")
+        indicator = int(meta.targets.loc[wanted, "indicator_id"])
+        notes = {(y, q): note for (_a, i, y, q), note in page_notes.items() if i == indicator}
+        page.charts += series_charts(meta, series, wanted, labels, "", notes)
         page.context["selected"] = meta.targets.loc[wanted, "code"]
     page.context["quality"] = _quality_warnings(meta, filters, mine)
     page.context["league_link"] = reverse("dash_league") + filters.query(city=code, target=None)
@@ -76,10 +79,9 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
     return page
 
 
-def _remarks(meta: PlanMeta, filters: Filters, area_id: int, mine: pd.DataFrame) -> dict[int, str]:
+def _remarks(meta: PlanMeta, filters: Filters, area_id: int, mine: pd.DataFrame, notes: dict) -> dict[int, str]:
     """Target id → the note the city uploaded beside the value the target is judged on (an earlier quarter's, when
     that value is carried forward), else beside this quarter's value (a seasonal year-to-date figure)."""
-    notes = current_notes(area_ids=[area_id], through=filters.period)
     out = {}
     for r in mine.itertuples(index=False):
         indicator = int(meta.targets.loc[r.target_id, "indicator_id"])

@@ -200,6 +200,13 @@ def test_a_note_shows_beside_its_value_on_the_upload_and_the_city_page(
     page = client.get(reverse("dash_city", args=["210100"]), {"quarter": "2024Q2"}).content.decode()
     assert NOTE in page  # the table's 备注 column
     assert f"备注：{NOTE}" in page  # the line in the progress bar's hover
+    # The PM2.5 target's series: the note in the hover of the quarter it was written for (a seasonal year-to-date
+    # value, judged on last year's figure until Q4), and in the table.
+    page = client.get(reverse("dash_city", args=["210100"]), {"quarter": "2024Q2", "target": "1-02"}).content.decode()
+    series = page[page.index('id="series"') :]
+    assert f"备注：{NOTE}" in series[: series.index("</script>")]
+    table = series[series.index("<tbody>") : series.index("</tbody>")]
+    assert f'<td class="typed" lang="zh">{NOTE}</td>' in table
 
 
 def test_import_upload_dry_run_prints_each_change(
