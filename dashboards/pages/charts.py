@@ -90,7 +90,7 @@ def progress_chart(
         bars["statuses"].append(row.shown)
         remark = (remarks or {}).get(row.target_id, "")
         tip = f"{target['code']} {target['name']}\n{status_tip(row, target['unit'], labels)}"
-        bars["hover"].append(hover(tip + (f"\n{_('备注')}：{short_name(remark, 60)}" if remark else "")))
+        bars["hover"].append(hover(tip + remark_line(remark)))
         bars["links"].append(href)
         extra = [cell(remark, "typed")] if remarks is not None else []
         table.append([*_progress_row(row, target, role, href, labels), *extra])
@@ -135,18 +135,16 @@ def series_charts(
     meta: PlanMeta, series: pd.DataFrame, target_id: int, labels: Labels, prefix: str, notes: dict | None = None
 ) -> list[Chart]:
     """One area's time series of a target: the judged value, the expected trajectory (序时进度值), the target level
-    and the projection to the target year; and, for a seasonal indicator, its 同比 changes. `notes`, (year, quarter)
-    → the note a city wrote beside its value, puts each judged value's note in its hover and a 备注 column."""
+    and the projection to the target year; and, for a seasonal indicator, its 同比 changes. `notes`, the area's notes
+    keyed (indicator id, year, quarter), puts each judged value's note in its hover and a 备注 column."""
     target = meta.targets.loc[target_id]
     unit = target["unit"]
     seasonal = bool(target["seasonal"])
     x = [quarter_code(int(r.year), int(r.quarter)) for r in series.itertuples(index=False)]
-    remarks = [_judged_note(r, notes) for r in series.itertuples(index=False)]
+    indicator = int(target["indicator_id"])
+    remarks = [judged_note(r, notes or {}, indicator) for r in series.itertuples(index=False)]
     tips = [
-        hover(
-            f"{x[i]}\n{status_tip(r, unit, labels)}"
-            + (f"\n{_('备注')}：{short_name(remarks[i], 60)}" if remarks[i] else "")
-        )
+        hover(f"{x[i]}\n{status_tip(r, unit, labels)}{remark_line(remarks[i])}")
         for i, r in enumerate(series.itertuples(index=False))
     ]
     figure = None
@@ -174,13 +172,17 @@ def series_charts(
     return charts
 
 
-def _judged_note(r, notes: dict | None) -> str:
-    """The note beside the value a quarter is judged on (an earlier quarter's, when that value is carried forward),
-    else beside the quarter's own value (a seasonal year-to-date figure), as the progress bars have it."""
-    if not notes:
-        return ""
-    judged = "" if missing(r.actual_year) else notes.get((int(r.actual_year), int(r.actual_quarter)), "")
-    return judged or notes.get((int(r.year), int(r.quarter)), "")
+def judged_note(r, notes: dict, indicator: int) -> str:
+    """The note (notes keyed indicator id, year, quarter) beside the value a progress row is judged on (an earlier
+    quarter's, when that value is carried forward), else beside the row's own quarter's value (a seasonal
+    year-to-date figure)."""
+    judged = "" if missing(r.actual_year) else notes.get((indicator, int(r.actual_year), int(r.actual_quarter)), "")
+    return judged or notes.get((indicator, int(r.year), int(r.quarter)), "")
+
+
+def remark_line(note: str) -> str:
+    """A note as the last line of a hover (nothing without one)."""
+    return f"\n{_('备注')}：{short_name(note, 60)}" if note else ""
 
 
 def _series_traces(series: pd.DataFrame, tips: list[str], seasonal: bool) -> list[dict]:

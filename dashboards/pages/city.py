@@ -14,7 +14,7 @@ from uploads.selectors import current_notes
 from ..filters import Filters, filter_target_ids, quarter_label
 from ..selectors import PlanMeta, progress_series
 from .cells import Page
-from .charts import progress_chart, series_charts, years_chart
+from .charts import judged_note, progress_chart, series_charts, years_chart
 from .filter_bar import filter_bar, target_options
 from .formatting import missing, short_name
 from .frames import known, quarter_rows, with_approval
@@ -34,7 +34,8 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
     def link(target):
         return base + filters.query(target=target["code"]) + "#series"
 
-    page_notes = current_notes(area_ids=[area_id], through=filters.period)  # one query for the bars and the series
+    # One query for the bars and the series: the city's notes keyed (indicator id, year, quarter).
+    notes = {key[1:]: note for key, note in current_notes(area_ids=[area_id], through=filters.period).items()}
     page.charts.append(
         progress_chart(
             "progress",
@@ -44,7 +45,10 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
             labels,
             link,
             note=_("条形为完成进度（已完成距离占基准值到目标值全程的比例），黑色竖线为序时进度；悬停查看计算依据。"),
-            remarks=_remarks(meta, filters, area_id, mine, page_notes),
+            remarks={
+                int(r.target_id): judged_note(r, notes, int(meta.targets.loc[r.target_id, "indicator_id"]))
+                for r in mine.itertuples(index=False)
+            },
         )
     )
     yearly = mine[mine["record"].map(bool)]
@@ -62,8 +66,6 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
         series = with_approval(
             meta, known(meta, progress_series(through=filters.period, area_ids=[area_id], target_ids=[wanted]))
         )
-        indicator = int(meta.targets.loc[wanted, "indicator_id"])
-        notes = {(y, q): note for (_a, i, y, q), note in page_notes.items() if i == indicator}
         page.charts += series_charts(meta, series, wanted, labels, "", notes)
         page.context["selected"] = meta.targets.loc[wanted, "code"]
     page.context["quality"] = _quality_warnings(meta, filters, mine)
@@ -77,18 +79,6 @@ def city_page(meta: PlanMeta, filters: Filters, area_id: int) -> Page:
     )
     page.context["area_code"] = code
     return page
-
-
-def _remarks(meta: PlanMeta, filters: Filters, area_id: int, mine: pd.DataFrame, notes: dict) -> dict[int, str]:
-    """Target id → the note the city uploaded beside the value the target is judged on (an earlier quarter's, when
-    that value is carried forward), else beside this quarter's value (a seasonal year-to-date figure)."""
-    out = {}
-    for r in mine.itertuples(index=False):
-        indicator = int(meta.targets.loc[r.target_id, "indicator_id"])
-        periods = [] if missing(r.actual_year) else [(int(r.actual_year), int(r.actual_quarter))]
-        found = (notes.get((area_id, indicator, *p)) for p in [*periods, filters.period])
-        out[int(r.target_id)] = next((n for n in found if n), "")
-    return out
 
 
 def _years(meta: PlanMeta, filters: Filters, name: str, yearly: pd.DataFrame, labels: Labels, link):
