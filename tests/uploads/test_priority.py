@@ -24,29 +24,42 @@ os.nice(7)
 print(os.nice(0), run_bounded(os.nice, 0, memory_bytes=64 * 1024 * 1024, timeout=30))
 """
 
-# A worker's main process forks a pool process, which yields the CPU; the main process then reports its session's
-# priority (Linux's autogroup of the session).
+# A session of its own (Linux gives it an autogroup) in which a worker's main process forks a pool process that
+# yields the CPU; the session's leader then reports its session's priority before and after. With LEADS the worker's
+# main process leads the session (started by systemd or setsid); without, it is a child of the leader, as a worker
+# started from a shell is.
 POOL = """
 import os
+import sys
 from liaoning_eco.celery import yield_cpu
 
 def session_nice():
     with open("/proc/self/autogroup") as group:
         return group.read().split()[-1]
 
+def worker():
+    pool = os.fork()
+    if pool == 0:
+        yield_cpu(7)
+        os._exit(0)
+    os.waitpid(pool, 0)
+
 before = session_nice()
-pid = os.fork()
-if pid == 0:
-    yield_cpu(7)
-    os._exit(0)
-os.waitpid(pid, 0)
+if sys.argv[1] == "LEADS":
+    worker()
+else:
+    main = os.fork()
+    if main == 0:
+        worker()
+        os._exit(0)
+    os.waitpid(main, 0)
 print(before, session_nice())
 """
 
 
-def run(script: str, **popen) -> list[str]:
+def run(script: str, *args: str, **popen) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120, **popen
+        [sys.executable, "-c", script, *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120, **popen
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.split()
@@ -65,12 +78,13 @@ autogroup = pytest.mark.skipif(
 
 @autogroup
 def test_a_worker_in_a_session_of_its_own_lowers_the_whole_sessions_priority():
-    before, after = run(POOL, start_new_session=True)
+    before, after = run(POOL, "LEADS", start_new_session=True)
     assert before == "0"
     assert after == "7"
 
 
 @autogroup
 def test_a_worker_sharing_a_session_leaves_the_sessions_priority_alone():
-    before, after = run(POOL)
-    assert after == before
+    before, after = run(POOL, "SHARES", start_new_session=True)
+    assert before == "0"
+    assert after == "0"
