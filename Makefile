@@ -6,7 +6,7 @@ PY := $(BIN)/python
 # Test processes in parallel (pytest-xdist): one per core of the 2-core machines the suite runs on.
 TEST_WORKERS ?= 2
 
-.PHONY: demo test lint format bench serve-demo-data clean
+.PHONY: demo test screenshots lint format bench serve-demo-data clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(VENV)/.installed
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n $(TEST_WORKERS)
 	@./bin/test-postgres-only
+
+## make screenshots: the browser tests, writing a full-page screenshot of every page they visit to tests/screenshots/
+screenshots: $(VENV)/.installed
+	TEST_SCREENSHOTS=1 $(BIN)/pytest -n $(TEST_WORKERS) -m browser
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -5,6 +5,15 @@ from functools import cache
 
 import pytest
 
+# Tests that take seconds each: a real browser, a real worker, a whole demo load, every URL or API operation.
+SLOW = ("browser", "worker", "slow")
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests first (in their own order): the two test processes then share them out from the start and end
+    together on quick ones, instead of one process still running a long test it picked up last."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in SLOW))
+
 
 @cache
 def _plan_fixture():

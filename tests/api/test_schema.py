@@ -62,6 +62,7 @@ def test_the_schema_tested_is_the_one_served(client, admin_user):
 
 @schema.parametrize()
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
 def test_every_operation_answers_as_its_schema_says(case, wsgi_app, admin_token, two_cities):
     # identity: the WSGI transport hands schemathesis the body as sent, and the site gzips what a client accepts gzipped
     case.call_and_validate(headers={**admin_token, "Accept-Encoding": "identity"}, checks=CHECKS, app=wsgi_app)

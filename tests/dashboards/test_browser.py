@@ -1,6 +1,7 @@
 """The dashboards in a real headless Chromium (Debian's, driven by Playwright): log in, open every page, change a
 filter, click a heat-map cell to drill down; every Plotly chart must render, with no console error and no failed
-request. A full-page screenshot of every page goes to tests/screenshots/."""
+request. With TEST_SCREENSHOTS=1 (`make screenshots`) a full-page screenshot of every page goes to
+tests/screenshots/."""
 
 import json
 import os
@@ -16,6 +17,9 @@ pytestmark = pytest.mark.browser
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+# Screenshots are for people reviewing the pages, not checks: they cost a third of a browser walk, so they are taken
+# only when asked for.
+TAKE_SCREENSHOTS = os.environ.get("TEST_SCREENSHOTS", "") not in ("", "0")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -40,6 +44,13 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """tests/screenshots/<name>.png, when TEST_SCREENSHOTS is set."""
+    if TAKE_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 class Watched:
@@ -89,8 +100,7 @@ class Watched:
         return expected
 
     def shot(self, name: str) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"dashboard-{name}.png"), full_page=True)
+        screenshot(self.page, f"dashboard-{name}")
 
     def close(self) -> None:
         self.context.close()

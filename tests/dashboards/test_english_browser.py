@@ -1,8 +1,8 @@
 """The whole site in English, in a real headless Chromium: switch the language with the site's own switcher, then walk
 every page a provincial user, an auditor and a city officer can open, and find no Chinese character in what a reader
 sees (text, titles, tooltips, placeholders, option texts, Plotly's SVG text and the hovers in each figure's spec)
-outside elements marked lang="zh" (the plan's own sentences, names people typed). One screenshot per page goes to
-tests/screenshots/en-<page>.png."""
+outside elements marked lang="zh" (the plan's own sentences, names people typed). One walk per role, so the three run
+side by side. With TEST_SCREENSHOTS=1, one screenshot per page goes to tests/screenshots/en-<page>.png."""
 
 import json
 import re
@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.test import TestCase
 
 from tests.dashboards.conftest import store_demo_progress
-from tests.dashboards.test_browser import SCREENSHOTS, Watched, chromium  # noqa: F401 (a fixture)
+from tests.dashboards.test_browser import Watched, chromium, screenshot  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -88,8 +88,7 @@ class EnglishWalk:
         found = page.evaluate(CHINESE_OUTSIDE_ZH) + figure_strings(page)
         if found:
             self.offences[f"{self.who} {name} ({page.url})"] = list(dict.fromkeys(found))
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"en-{name}.png"), full_page=True)
+        screenshot(page, f"en-{name}")
 
     def problems(self) -> list[str]:
         """Console errors and failed requests, less the refusals the walk asks for on purpose."""
@@ -185,39 +184,74 @@ PROVINCE_ALSO = [
 QUOTED = {"plan": ".plan-text [lang=zh]", "plan-outline": "td.source[lang=zh]", "target": "td.source[lang=zh]"}
 
 
-def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F811 (the fixture imported above)
-    offences, problems = {}, []
-    for who, username in (("province", "en-province"), ("auditor", "en-auditor")):
-        walk = EnglishWalk(chromium, live_server.url, who)
+def walk_in_english(chromium, base_url: str, who: str, username: str, pages, then=None) -> None:  # noqa: F811
+    """Sign in as `username` through the English switcher, visit `pages` ((name, path) or (name, path, status)), run
+    `then(walk)` for what a role does beyond reading, and find no Chinese outside lang="zh" and no browser problem."""
+    walk = EnglishWalk(chromium, base_url, who)
+    try:
         walk.sign_in_in_english(username)
-        for name, path in EVERYTHING:
-            walk.visit(f"{name}" if who == "province" else f"{who}-{name}", path)
-            if name in QUOTED:
-                assert walk.browser.page.locator(QUOTED[name]).count() > 0, name
-        if who == "province":
-            for name, path in PROVINCE_ALSO:
-                walk.visit(name, path)
-        prefix = "" if who == "province" else f"{who}-"
-        walk.visit(f"{prefix}upload", f"/uploads/{english_site['good']}/")
-        walk.visit(f"{prefix}upload-rejected", f"/uploads/{english_site['bad']}/")
-        walk.visit(f"{prefix}report", f"/reports/{english_site['report']}/")
-        if who == "province":  # approve 沈阳's quarter: the page says so, and the others see it approved
-            walk.visit("upload-to-approve", f"/uploads/{english_site['good']}/")
-            with walk.browser.page.expect_navigation():
-                walk.browser.page.click("#approval-approve")
-            assert walk.browser.page.locator(".messages .success").count() == 1
-            walk.look("upload-approved")
-        walk.visit(f"{prefix}error-403", "/uploads/new/", status=403)
-        walk.visit(f"{prefix}error-404", "/no-such-page/", status=404)
-        offences |= walk.offences
-        problems += walk.problems()
+        for name, path, *status in pages:
+            walk.visit(name, path, *status)
+            if name.removeprefix(f"{who}-") in QUOTED:
+                assert walk.browser.page.locator(QUOTED[name.removeprefix(f"{who}-")]).count() > 0, name
+        if then:
+            then(walk)
+    finally:
         walk.browser.close()
+    assert not walk.offences, 'Chinese outside lang="zh" in English:\n' + report(walk.offences)
+    assert walk.problems() == []
 
-    assert {f"en-{name}.png" for name, _path in EVERYTHING} <= {p.name for p in SCREENSHOTS.iterdir()}
 
-    walk = EnglishWalk(chromium, live_server.url, "officer")
-    walk.sign_in_in_english("en-officer")
-    for name, path in [
+def after_reading(site: dict, prefix: str = "") -> list[tuple]:
+    return [
+        (f"{prefix}upload", f"/uploads/{site['good']}/"),
+        (f"{prefix}upload-rejected", f"/uploads/{site['bad']}/"),
+        (f"{prefix}report", f"/reports/{site['report']}/"),
+        (f"{prefix}error-403", "/uploads/new/", 403),
+        (f"{prefix}error-404", "/no-such-page/", 404),
+    ]
+
+
+def test_every_page_in_english_for_provincial_staff(live_server, english_site, chromium):  # noqa: F811
+    def approve(walk: EnglishWalk) -> None:  # approve 沈阳's quarter: the page says so
+        walk.visit("upload-to-approve", f"/uploads/{english_site['good']}/")
+        with walk.browser.page.expect_navigation():
+            walk.browser.page.click("#approval-approve")
+        assert walk.browser.page.locator(".messages .success").count() == 1
+        walk.look("upload-approved")
+
+    pages = EVERYTHING + PROVINCE_ALSO + after_reading(english_site)
+    walk_in_english(chromium, live_server.url, "province", "en-province", pages, then=approve)
+
+
+def test_every_page_in_english_for_an_auditor(live_server, english_site, chromium):  # noqa: F811
+    pages = [(f"auditor-{name}", path) for name, path in EVERYTHING] + after_reading(english_site, "auditor-")
+    walk_in_english(chromium, live_server.url, "auditor", "en-auditor", pages)
+
+
+def test_every_page_in_english_for_a_city_officer(live_server, english_site, chromium):  # noqa: F811
+    from accounts.models import User
+    from indicators.models import Area
+    from uploads.approval import take_action
+
+    shenyang = Area.objects.get(code="210100")
+    take_action("approve", area=shenyang, year=2024, quarter=2, user=User.objects.get(username="en-province"))
+
+    def refused_for_an_approved_quarter(walk: EnglishWalk) -> None:
+        # A file for the quarter provincial staff approved is refused: the refusal is the service's own words.
+        walk.visit("officer-upload-locked", "/uploads/new/")
+        page = walk.browser.page
+        page.select_option("select[name=year]", "2024")
+        page.select_option("select[name=quarter]", "2")
+        page.set_input_files("input[name=file]", files=[{"name": "sy.csv", "mimeType": "text/csv", "buffer": b"a,b\n"}])
+        with page.expect_navigation():
+            page.click("form.form button[type=submit]")
+        assert "Shenyang 2024 Q2 were approved by en-province" in page.inner_text(".errorlist.nonfield li")
+        walk.look("officer-upload-locked")
+        walk.visit("officer-error-403", "/dashboard/city/210200/", status=403)
+        walk.visit("officer-error-403-audit", "/audit/", status=403)
+
+    pages = [
         ("officer-city", "/dashboard/city/210100/"),
         ("officer-city-target", "/dashboard/city/210100/?target=1-02"),
         ("officer-plan", "/"),
@@ -232,23 +266,5 @@ def test_every_page_in_english(live_server, english_site, chromium):  # noqa: F8
         ("officer-upload-rejected", f"/uploads/{english_site['bad']}/"),
         ("officer-reports", "/reports/"),
         ("officer-report", f"/reports/{english_site['report']}/"),
-    ]:
-        walk.visit(name, path)
-    # A file for the quarter provincial staff approved above is refused: the refusal is the service's own words.
-    walk.visit("officer-upload-locked", "/uploads/new/")
-    page = walk.browser.page
-    page.select_option("select[name=year]", "2024")
-    page.select_option("select[name=quarter]", "2")
-    page.set_input_files("input[name=file]", files=[{"name": "sy.csv", "mimeType": "text/csv", "buffer": b"a,b\n"}])
-    with page.expect_navigation():
-        page.click("form.form button[type=submit]")
-    assert "Shenyang 2024 Q2 were approved by en-province" in page.inner_text(".errorlist.nonfield li")
-    walk.look("officer-upload-locked")
-    walk.visit("officer-error-403", "/dashboard/city/210200/", status=403)
-    walk.visit("officer-error-403-audit", "/audit/", status=403)
-    offences |= walk.offences
-    problems += walk.problems()
-    walk.browser.close()
-
-    assert not offences, 'Chinese outside lang="zh" in English:\n' + report(offences)
-    assert problems == []
+    ]
+    walk_in_english(chromium, live_server.url, "officer", "en-officer", pages, then=refused_for_an_approved_quarter)

@@ -1,12 +1,12 @@
 """The first hour in a real Chromium: the pages open on the plan period's last quarter with data and say when a later
 quarter is the final assessment (1366 px), and every main page is usable on a phone (390 px): no sideways scrolling,
-a menu button that opens the navigation, tables that scroll inside themselves. Screenshots go to tests/screenshots/
-(first-hour-*.png, mobile-*.png)."""
+a menu button that opens the navigation, tables that scroll inside themselves. With TEST_SCREENSHOTS=1, screenshots
+go to tests/screenshots/ (first-hour-*.png, mobile-*.png)."""
 
 import pytest
 
 from tests.dashboards.conftest import store_demo_progress
-from tests.dashboards.test_browser import SCREENSHOTS, Watched, chromium  # noqa: F401 (the browser fixture)
+from tests.dashboards.test_browser import Watched, chromium, screenshot  # noqa: F401 (the browser fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +38,7 @@ NAV_VISIBLE = """() => [...document.querySelectorAll('nav.mainnav a')].map(a => 
 
 
 def shot(browser: Watched, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    browser.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    screenshot(browser.page, name)
 
 
 def test_the_pages_open_in_the_plan_period_and_say_when_it_has_ended(

@@ -18,6 +18,8 @@ from progress.models import Progress
 from tests.conftest import _ensure_plan
 from uploads.models import Observation, Upload
 
+pytestmark = pytest.mark.slow
+
 AS_OF = (2021, 4)
 # The rule each kind of mistake must meet in the real checks.
 CAUGHT_BY = {

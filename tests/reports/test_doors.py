@@ -82,6 +82,7 @@ def test_export_report_writes_the_file_and_keeps_a_copy(report_data, tmp_path):
     assert report.snapshot_id in out.getvalue()
 
 
+@pytest.mark.slow
 def test_the_pdf_has_chinese_headings_figures_and_the_note_as_text(report_data, tmp_path, auditor):
     target = tmp_path / "report.pdf"
     call_command("export_report", year=2024, quarter=4, format="pdf", output=str(target), stdout=io.StringIO())

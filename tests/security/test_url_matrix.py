@@ -226,6 +226,7 @@ def outcome(response, role: str, people) -> object:
     return status
 
 
+@pytest.mark.slow
 def test_every_url_for_every_role(people, shenyang_upload, shenyang_records):
     found = dict(routes())
     unknown = sorted(r for r in found if r not in EXPECTED and not r.startswith("admin/"))

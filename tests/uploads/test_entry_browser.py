@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.dashboards.test_browser import SCREENSHOTS, Watched, chromium  # noqa: F401 (the fixture)
+from tests.dashboards.test_browser import Watched, chromium, screenshot  # noqa: F401 (the fixture)
 from uploads.models import Observation, Upload
 
 pytestmark = pytest.mark.browser
@@ -55,8 +55,7 @@ def test_an_officer_enters_a_value_in_the_browser(
     page.fill(PM25, "")
     page.locator(PM25).press_sequentially("3６.5微克")
     assert "不是有效数字" in page.inner_text(CHECK)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "entry-form.png"))
+    screenshot(page, "entry-form", full_page=False)
     page.fill(PM25, "")
     page.locator(PM25).press_sequentially("３６.5")  # full-width digits, as an input method may type them
     assert page.inner_text(CHECK).strip() == ""
@@ -72,7 +71,7 @@ def test_an_officer_enters_a_value_in_the_browser(
     changes = page.inner_text("#changes")
     assert "38" in changes and "→ 36.5" in changes
     assert page.inner_text("#warning-count") == "0"
-    page.screenshot(path=str(SCREENSHOTS / "entry-preview.png"), full_page=True)
+    screenshot(page, "entry-preview")
     with page.expect_navigation():
         page.click("#confirm-import")
     page.wait_for_function("document.getElementById('upload-status').textContent.trim() === '已接受'", timeout=20_000)

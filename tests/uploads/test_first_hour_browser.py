@@ -1,6 +1,6 @@
 """A new city officer's first hour in a real headless Chromium: the warning on a template for a quarter not yet over,
 a dry run's list of changes (old → new, the upload replaced), and a note beside its value on the city page.
-Screenshots go to tests/screenshots/."""
+With TEST_SCREENSHOTS=1, screenshots go to tests/screenshots/."""
 
 import datetime
 import json
@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from tests.dashboards.conftest import fresh_cache  # noqa: F401 (autouse: page caches start empty)
-from tests.dashboards.test_browser import SCREENSHOTS, Watched, chromium  # noqa: F401 (the fixture)
+from tests.dashboards.test_browser import Watched, chromium, screenshot  # noqa: F401 (the fixture)
 from tests.uploads.conftest import row_of
 from uploads.models import Upload
 from uploads.services import receive_upload
@@ -21,8 +21,7 @@ Q = dict(year=2024, quarter=2)
 
 
 def shot(browser: Watched, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    browser.page.screenshot(path=str(SCREENSHOTS / f"uploads-{name}.png"), full_page=True)
+    screenshot(browser.page, f"uploads-{name}")
 
 
 def test_first_hour_in_a_browser(
