@@ -9,9 +9,12 @@ import pytest
 SLOW = ("browser", "worker", "slow")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's own order (db, then transactional, then no database)
 def pytest_collection_modifyitems(items):
-    """The slow tests first (in their own order): the two test processes then share them out from the start and end
-    together on quick ones, instead of one process still running a long test it picked up last."""
+    """The slow tests first within each of pytest-django's groups: the two test processes share them out early and end
+    together on quick ones, instead of one process still running a long test it picked up last. pytest-django's
+    grouping stays first: a transactional test empties the tables, and every database test after it would load the
+    plan again."""
     items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in SLOW))
 
 
