@@ -9,12 +9,10 @@ import pytest
 SLOW = ("browser", "worker", "slow")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-django's own order (db, then transactional, then no database)
 def pytest_collection_modifyitems(items):
-    """The slow tests first within each of pytest-django's groups: the two test processes share them out early and end
-    together on quick ones, instead of one process still running a long test it picked up last. pytest-django's
-    grouping stays first: a transactional test empties the tables, and every database test after it would load the
-    plan again."""
+    """The slow tests first (after pytest-django's own order, kept among them): the two test processes share them out
+    from the start and end together on quick ones, instead of one process still running a long test it picked up
+    last. That puts transactional tests before database ones: plan_after_flush keeps them cheap."""
     items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in SLOW))
 
 
@@ -38,6 +36,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The plan is loaded once, into the fresh test database: each test's transaction rolls back to it."""
     with django_db_blocker.unblock():
         _ensure_plan()
+
+
+@pytest.fixture(autouse=True)
+def plan_after_flush(request, django_db_blocker):
+    """A transactional test ends by emptying every table: put the plan back, committed, so that the database tests
+    after it find it there instead of each loading it again inside its own rolled-back transaction."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            _ensure_plan()
 
 
 @pytest.fixture
