@@ -178,14 +178,14 @@ def latest_reported_quarter(latest: tuple[int, int]) -> tuple[int, int] | None:
 
 
 def opening_quarter(
-    latest: tuple[int, int], reported: tuple[int, int] | None, plan_end: tuple[int, int] | None
+    latest: tuple[int, int], reported: tuple[int, int] | None, end: tuple[int, int] | None
 ) -> tuple[int, int]:
     """The quarter pages and reports open on: the latest with data that lies within the plan period. The grid
     (`latest`) runs on to the last closed quarter, carrying values forward; past the plan's end it is the final
     assessment, which a reader chooses rather than lands on."""
     opening = min(latest, reported or latest)
-    if plan_end is not None:
-        opening = min(opening, plan_end)
+    if end is not None:  # the plan's last quarter
+        opening = min(opening, end)
     return max(opening, (FIRST_YEAR, 1))
 
 
